@@ -1,0 +1,127 @@
+// Environment parsed and validated once. A bad or missing variable stops start-up with a message
+// naming it; production refuses weak secrets.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const MIN_SECRET_BYTES = 32;
+const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default('trackr'),
+  JWT_AUDIENCE: z.string().min(1).default('trackr-api'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  BCRYPT_COST: z.coerce.number().int().min(10, 'must be at least 10').max(15).default(12),
+  CORS_ORIGINS: csv
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  GRAPHIQL: z.enum(['true', 'false']).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Absent: the embedded PGlite database under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+  jwt: { secret: Uint8Array; issuer: string; audience: string; accessTtlSeconds: number };
+  refreshTokenTtlDays: number;
+  bcryptCost: number;
+  corsOrigins: string[];
+  logLevel: string;
+  redisUrl?: string;
+  graphiql: boolean;
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  /** Things start-up should tell the operator about (logged once the logger exists). */
+  warnings: string[];
+};
+
+export class ConfigError extends Error {}
+
+/** Parses `env` (process.env by default); throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const warnings: string[] = [];
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    poolSize: e.DATABASE_POOL_SIZE,
+    connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    jwt: {
+      secret: jwtSecret(e.JWT_SECRET, e.NODE_ENV, dataDir, warnings),
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    },
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    bcryptCost: e.BCRYPT_COST,
+    corsOrigins: e.CORS_ORIGINS ?? DEFAULT_CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    warnings,
+  };
+}
+
+/**
+ * The HS256 signing secret. Production must provide a strong one; development generates one and
+ * keeps it under the data directory so tokens survive restarts.
+ */
+function jwtSecret(given: string | undefined, env: Config['env'], dataDir: string, warnings: string[]): Uint8Array {
+  if (given !== undefined) {
+    const bytes = new TextEncoder().encode(given);
+    if (bytes.length < MIN_SECRET_BYTES) {
+      throw new ConfigError(`Invalid configuration:\n  JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes (got ${bytes.length})`);
+    }
+    if (env === 'production' && new Set(given).size < 10) {
+      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: too weak for production (too few distinct characters)');
+    }
+    return bytes;
+  }
+  if (env === 'production') {
+    throw new ConfigError(`Invalid configuration:\n  JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`);
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  warnings.push(`JWT_SECRET is not set: using the development secret in ${file}. Set JWT_SECRET in production.`);
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}

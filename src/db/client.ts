@@ -1,0 +1,74 @@
+// One way to reach the database: a pg pool (embedded PGlite or a real server) wrapped by Prisma's
+// adapter-pg. The pool is ours so that start-up can check it and shutdown can drain it.
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { startEmbedded } from './embedded.js';
+
+export type { PrismaClient };
+
+export type Database = {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  /** Where the data lives, for logs (no credentials). */
+  description: string;
+  close(): Promise<void>;
+};
+
+export class DatabaseUnavailableError extends Error {}
+
+type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'connectTimeoutMs'>;
+
+/** Opens the configured database and proves it answers; throws DatabaseUnavailableError if not. */
+export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
+  const embedded = options.databaseUrl
+    ? undefined
+    : await startEmbedded(join(options.dataDir, 'pglite'), options.poolSize + 2);
+  const url = options.databaseUrl ?? embedded!.url;
+  const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
+  const pool = createPool(url, options);
+  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  const close = async () => {
+    await pool.end();
+    await embedded?.stop();
+  };
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await close().catch(() => {});
+    throw new DatabaseUnavailableError(`Cannot reach the database at ${description}: ${(error as Error).message}`);
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    description,
+    async close() {
+      await prisma.$disconnect();
+      await close();
+    },
+  };
+}
+
+export function createPool(url: string, options: Pick<Config, 'poolSize' | 'connectTimeoutMs'>): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: 'trackr',
+  });
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}
