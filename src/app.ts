@@ -1,0 +1,91 @@
+// createApp(deps) -> a graphql-yoga instance. No listening here: main.ts serves it, tests call
+// app.fetch directly.
+import { randomUUID } from 'node:crypto';
+import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
+import { createErrorMasker } from './graphql/errors.js';
+import { schema } from './graphql/schema.js';
+
+export type { AppDeps };
+export type App = ReturnType<typeof createYoga<Record<string, never>, GraphQLContext>>;
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The GraphiQL page with its assets inlined from npm, so the playground works offline. */
+async function loadGraphiQL() {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
+  return renderGraphiQL;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, logger } = deps;
+  const requestIds = new WeakMap<Request, { id: string; started: number }>();
+
+  // Request ids, access logs and the body-size limit (yoga has none of its own).
+  const httpPlugin: Plugin = {
+    onRequest({ request, endResponse, fetchAPI }) {
+      const given = request.headers.get('x-request-id');
+      requestIds.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), started: performance.now() });
+      if (request.method !== 'POST') return;
+      const length = request.headers.get('content-length');
+      if (length === null && request.body) {
+        endResponse(new fetchAPI.Response('A Content-Length header is required', { status: 411 }));
+      } else if (Number(length) > config.maxBodyBytes) {
+        endResponse(new fetchAPI.Response(`Request body larger than ${config.maxBodyBytes} bytes`, { status: 413 }));
+      }
+    },
+    onResponse({ request, response }) {
+      const meta = requestIds.get(request);
+      if (!meta) return;
+      response.headers.set('x-request-id', meta.id);
+      const url = new URL(request.url);
+      if (url.pathname === '/health') return;
+      logger.info(
+        { requestId: meta.id, method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - meta.started) },
+        'request',
+      );
+    },
+  };
+
+  return createYoga<Record<string, never>, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    logging: false,
+    batching: false,
+    graphiql: config.graphiql ? { title: 'Trackr GraphiQL', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
+    renderGraphiQL: config.graphiql ? await loadGraphiQL() : undefined,
+    cors: {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+      maxAge: 600,
+    },
+    maskedErrors: { maskError: createErrorMasker(logger) },
+    context: ({ request }: YogaInitialContext) =>
+      createContext(deps, request, requestIds.get(request)?.id ?? randomUUID()),
+    plugins: [
+      httpPlugin,
+      useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
+    ],
+  });
+}
+
+const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Trackr. A first session:
+# 1. Run signUp (or logIn) below and copy the accessToken.
+# 2. Open "Headers" and set: { "Authorization": "Bearer <accessToken>" }
+# 3. Create a project, then an issue, then list them with the viewer query.
+
+mutation SignUp {
+  signUp(input: { email: "ada@example.com", name: "Ada", password: "correct horse battery" }) {
+    ... on AuthPayload { accessToken user { id name } }
+    ... on Error { code message }
+  }
+}
+
+query Me {
+  viewer { name projects(first: 10) { edges { node { key name issues(first: 5) { edges { node { key title status } } } } } } }
+}
+`;

@@ -1,0 +1,36 @@
+// Who is calling. The token is read in one place so that other transports (subscription
+// connection params) can reuse it.
+import type { PrismaClient } from '../db/client.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+import type { TokenService } from './tokens.js';
+
+export type Viewer = { id: string };
+
+/** The token from an `Authorization: Bearer …` value; undefined when there is none. */
+export function bearerToken(authorization: string | null | undefined): string | undefined {
+  if (!authorization) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+/**
+ * The viewer for a token, or null without one. A token of a deactivated user, or one issued
+ * before the user's token version changed (password change, log out everywhere), is refused.
+ */
+export async function resolveViewer(
+  token: string | undefined,
+  tokens: TokenService,
+  prisma: PrismaClient,
+): Promise<Viewer | null> {
+  if (!token) return null;
+  const claims = await tokens.verify(token);
+  const user = await prisma.user.findUnique({
+    where: { id: claims.userId },
+    select: { id: true, isActive: true, tokenVersion: true },
+  });
+  if (!user || !user.isActive || user.tokenVersion !== claims.tokenVersion) {
+    throw new UnauthenticatedError('The access token has been revoked');
+  }
+  return { id: user.id };
+}

@@ -1,0 +1,73 @@
+// Expected failures. Services throw these; the GraphQL layer turns them into typed result-union
+// members (where a field lists them) or into top-level errors with `extensions.code`.
+import type { z } from 'zod';
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'INVALID_CREDENTIALS'
+  | 'RATE_LIMITED';
+
+export abstract class AppError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export type FieldIssue = { field: string; message: string };
+
+export class ValidationError extends AppError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly issues: FieldIssue[]) {
+    super(`Invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+  }
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+  constructor(readonly resource: string, what?: string) {
+    super(what ? `${resource} ${what} was not found` : `${resource} was not found`);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+}
+
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(message = 'You must be logged in to do this') {
+    super(message);
+  }
+}
+
+export class InvalidCredentialsError extends AppError {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('The email or password is incorrect');
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many attempts; retry in ${retryAfterSeconds} s`);
+  }
+}
+
+/** Parses `input` with `schema` or throws a ValidationError listing every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message })),
+  );
+}

@@ -1,0 +1,25 @@
+// Per-request DataLoaders: many lookups of the same kind in one request become one SQL query.
+import DataLoader from 'dataloader';
+import type { Viewer } from '../auth/viewer.js';
+import type { PrismaClient } from '../db/client.js';
+import type { ProjectRole } from '../generated/prisma/client.js';
+
+export type Loaders = {
+  /** The viewer's role in each project (null when not a member). */
+  viewerRole: DataLoader<string, ProjectRole | null>;
+};
+
+export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer | null): Loaders {
+  return {
+    viewerRole: new DataLoader(async (projectIds) => {
+      const viewer = currentViewer();
+      if (!viewer) return projectIds.map(() => null);
+      const rows = await prisma.projectMember.findMany({
+        where: { userId: viewer.id, projectId: { in: [...projectIds] } },
+        select: { projectId: true, role: true },
+      });
+      const roles = new Map(rows.map((r) => [r.projectId, r.role]));
+      return projectIds.map((id) => roles.get(id) ?? null);
+    }),
+  };
+}

@@ -1,0 +1,13 @@
+// Assembles the schema: every type file registers itself on the builder when imported.
+import { builder } from './builder.js';
+import './types/scalars.js';
+import './types/errors.js';
+import './types/user.js';
+import './types/project.js';
+import './types/issue.js';
+import './types/auth.js';
+
+builder.queryType({ description: 'Reads. Lists are Relay connections; lookups return null for what you cannot see.' });
+builder.mutationType({ description: 'Writes. Each takes one `input` and returns a union of its payload and typed errors.' });
+
+export const schema = builder.toSchema({ sortSchema: true });

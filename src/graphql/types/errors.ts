@@ -1,0 +1,83 @@
+// Typed error members of mutation result unions. Each carries a stable `code`.
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  NotFoundError,
+  RateLimitedError,
+  ValidationError,
+  type FieldIssue,
+} from '../../domain/errors.js';
+import { builder } from '../builder.js';
+
+const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  description: 'Stable, machine-readable error codes; messages may change, codes do not.',
+  values: {
+    VALIDATION_FAILED: { description: 'The input broke a rule; see the field errors.' },
+    NOT_FOUND: { description: 'The object does not exist, or you may not see it.' },
+    FORBIDDEN: { description: 'You may see the object but not do this to it.' },
+    CONFLICT: { description: 'The change clashes with the current state (a duplicate, a stale version).' },
+    UNAUTHENTICATED: { description: 'No valid access token was given.' },
+    INVALID_CREDENTIALS: { description: 'The email or password is incorrect.' },
+    RATE_LIMITED: { description: 'Too many attempts; retry later.' },
+  } as const,
+});
+
+export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+  description: 'What every expected failure has in common.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'A human-readable explanation, in English.' }),
+    code: t.field({ type: ErrorCodeEnum, resolve: (error) => error.code }),
+  }),
+});
+
+const FieldErrorRef = builder.objectRef<FieldIssue>('FieldError').implement({
+  description: 'One input field that broke a rule.',
+  fields: (t) => ({
+    field: t.exposeString('field', { description: 'The input field path, dot-separated (e.g. `title`).' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input broke one or more rules; nothing was changed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.issues }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  description: 'The object does not exist or is not visible to you (the two look the same on purpose).',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description: 'Your role does not allow this.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description: 'The change clashes with existing data (for example a duplicate key).',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(InvalidCredentialsError, {
+  name: 'InvalidCredentialsError',
+  description: 'The email or password is incorrect.',
+  interfaces: [ErrorInterface],
+});
+
+builder.objectType(RateLimitedError, {
+  name: 'RateLimitedError',
+  description: 'Too many attempts.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before trying again.' }),
+  }),
+});

@@ -1,0 +1,35 @@
+import { builder } from '../builder.js';
+import { rawId } from '../ids.js';
+import { listProjectsOfUser } from '../../services/projects.js';
+
+export const UserRef = builder.prismaNode('User', {
+  description: 'A person with an account.',
+  id: { field: 'id' },
+  findUnique: (id) => ({ id: rawId(id) }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    email: t.string({
+      nullable: true,
+      description: 'Only visible to the user themself; null for everyone else.',
+      resolve: (user, _args, context) => (context.viewer?.id === user.id ? user.email : null),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    projects: t.prismaConnection({
+      type: 'Project',
+      cursor: 'id',
+      description: 'Projects this user belongs to that you can see too, newest first.',
+      authScopes: { authenticated: true },
+      resolve: (query, user, _args, context) => listProjectsOfUser(context.prisma, context.viewer!, user.id, query),
+    }),
+  }),
+});
+
+builder.queryField('viewer', (t) =>
+  t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: 'The logged-in user; null when the request carries no access token.',
+    resolve: (query, _root, _args, context) =>
+      context.viewer ? context.prisma.user.findUnique({ ...query, where: { id: context.viewer.id } }) : null,
+  }),
+);

@@ -1,0 +1,83 @@
+// Process entry: config, database, migrations, HTTP server, graceful shutdown.
+// `tsx src/main.ts migrate` (or `node dist/src/main.js migrate`) only applies migrations.
+import { createServer } from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { DatabaseUnavailableError, openDatabase } from './db/client.js';
+import { migrate, MigrationError } from './db/migrate.js';
+import { closePasswordWorkers } from './auth/passwords.js';
+import { TokenService } from './auth/tokens.js';
+import { createApp } from './app.js';
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  for (const warning of config.warnings) logger.warn(warning);
+
+  const db = await openDatabase(config, logger);
+  logger.info({ database: db.description }, 'database connected');
+  const result = await migrate(db.pool, (message) => logger.info(message));
+  logger.info({ applied: result.applied, alreadyApplied: result.alreadyApplied }, 'migrations up to date');
+  if (process.argv[2] === 'migrate') {
+    await db.close();
+    return;
+  }
+
+  const app = await createApp({
+    prisma: db.prisma,
+    config,
+    tokens: new TokenService(config.jwt),
+    logger,
+    isReady: async () => {
+      try {
+        await db.pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    { url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`, startupMs: Math.round(performance.now() - started) },
+    'Trackr is listening',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await db.close();
+    await closePasswordWorkers();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Expected start-up failures get one clear line; anything else its stack.
+  const known = error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof MigrationError;
+  console.error(known ? `Trackr cannot start: ${(error as Error).message}` : error);
+  process.exit(1);
+});
