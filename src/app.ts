@@ -19,6 +19,7 @@ async function loadGraphiQL() {
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
+  const allowedOrigins = new Set(config.corsOrigins);
   const requestIds = new WeakMap<Request, { id: string; started: number }>();
 
   // Request ids, access logs and the body-size limit (yoga has none of its own).
@@ -38,6 +39,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const meta = requestIds.get(request);
       if (!meta) return;
       response.headers.set('x-request-id', meta.id);
+      response.headers.append('vary', 'Origin');
       const url = new URL(request.url);
       if (url.pathname === '/health') return;
       logger.info(
@@ -56,12 +58,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
     batching: false,
     graphiql: config.graphiql ? { title: 'Trackr GraphiQL', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     renderGraphiQL: config.graphiql ? await loadGraphiQL() : undefined,
-    cors: {
-      origin: config.corsOrigins,
-      credentials: true,
-      methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
-      maxAge: 600,
+    // Only listed origins get CORS headers; others (including the `null` origin) get none.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      if (!origin || !allowedOrigins.has(origin)) return false;
+      return {
+        origin: [origin],
+        credentials: true,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+        exposedHeaders: ['x-request-id'],
+        maxAge: 600,
+      };
     },
     maskedErrors: { maskError: createErrorMasker(logger) },
     context: ({ request }: YogaInitialContext) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { startEmbedded } from './embedded.js';
+import { EMBEDDED_POOL_SIZE, startEmbedded } from './embedded.js';
 
 export type { PrismaClient };
 
@@ -26,10 +26,10 @@ type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'co
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
   const embedded = options.databaseUrl
     ? undefined
-    : await startEmbedded(join(options.dataDir, 'pglite'), options.poolSize + 2);
+    : await startEmbedded(join(options.dataDir, 'pglite'), EMBEDDED_POOL_SIZE + 1);
   const url = options.databaseUrl ?? embedded!.url;
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
-  const pool = createPool(url, options);
+  const pool = createPool(url, embedded ? { ...options, poolSize: EMBEDDED_POOL_SIZE } : options);
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
   const close = async () => {
     await pool.end();

@@ -5,6 +5,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * pglite-socket runs one statement at a time but keeps a connection's extended-protocol messages
+ * (Parse/Bind/Execute) together only inside transactions, so two connections' unnamed portals can
+ * clobber each other. One connection is both correct and no slower: PGlite is single-threaded.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export type EmbeddedDatabase = { url: string; stop(): Promise<void> };
 
 /**

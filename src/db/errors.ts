@@ -2,7 +2,7 @@
 // service's own checks still gets a clear answer instead of a masked 500.
 import { ConflictError } from '../domain/errors.js';
 
-type KnownRequestError = { code: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+type KnownRequestError = { code: string; meta?: Record<string, unknown> };
 
 function isKnownRequestError(error: unknown): error is KnownRequestError {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('P');
@@ -12,8 +12,8 @@ function isKnownRequestError(error: unknown): error is KnownRequestError {
 export function isUniqueViolation(error: unknown, field?: string): boolean {
   if (!isKnownRequestError(error) || error.code !== 'P2002') return false;
   if (!field) return true;
-  const fields = error.meta?.driverAdapterError?.cause?.constraint?.fields ?? error.meta?.target;
-  return JSON.stringify(fields ?? '').includes(field);
+  // Depending on the driver, meta names the constraint's fields or its index (users_email_key).
+  return JSON.stringify(error.meta ?? {}).includes(field);
 }
 
 /** Runs `work`, turning a unique violation into ConflictError(message). */

@@ -58,7 +58,9 @@ export async function createEmptyDatabase(): Promise<EmptyDatabase> {
   await withAdmin(info.server, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   return {
     url: databaseUrl(info.server, name),
-    drop: () => withAdmin(info.server, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+    drop: async () => {
+      await withAdmin(info.server, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
   };
 }
 

@@ -1,0 +1,90 @@
+// A real app on the worker's database, called through app.fetch with real tokens.
+import { randomBytes } from 'node:crypto';
+import { createApp, type App } from '../../src/app.js';
+import { TokenService } from '../../src/auth/tokens.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { inject } from 'vitest';
+import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
+import { workerDatabaseUrl } from './db.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export type TestApp = {
+  app: App;
+  db: Database;
+  config: Config;
+  tokens: TokenService;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  close(): Promise<void>;
+};
+
+export type GqlResponse<T> = {
+  status: number;
+  headers: Headers;
+  data: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
+};
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: await workerDatabaseUrl(),
+    JWT_SECRET: TEST_JWT_SECRET,
+    BCRYPT_COST: '10',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    GRAPHIQL: 'false',
+    // A PGlite socket must be used through one connection, exactly as the app does when embedded.
+    DATABASE_POOL_SIZE: inject('testDb').mode === 'embedded' ? String(EMBEDDED_POOL_SIZE) : '5',
+    ...env,
+  });
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config, logger);
+  const tokens = new TokenService(config.jwt);
+  const app = await createApp({ prisma: db.prisma, config, tokens, logger, isReady: async () => true });
+  return {
+    app,
+    db,
+    config,
+    tokens,
+    async gql(query, variables = {}, token) {
+      const response = await app.fetch('http://trackr.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data: never; errors?: GqlResponse<never>['errors'] };
+      return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
+    },
+    close: () => db.close(),
+  };
+}
+
+export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+
+/** A project key nobody else in this run uses: two letters plus random digits/letters. */
+export const uniqueKey = () => `T${randomBytes(4).toString('hex').toUpperCase().replace(/^[0-9]/, 'X')}`.slice(0, 10);
+
+export type SignedUp = { id: string; email: string; password: string; token: string };
+
+export async function signUpUser(t: TestApp, name = 'Test User'): Promise<SignedUp> {
+  const email = `${unique('user-')}@example.com`;
+  const password = 'correct horse battery staple';
+  const res = await t.gql<{ signUp: { accessToken: string; user: { id: string } } }>(
+    `mutation($input: SignUpInput!) { signUp(input: $input) { ... on AuthPayload { accessToken user { id } } ... on Error { code message } } }`,
+    { input: { email, name, password } },
+  );
+  if (!res.data?.signUp?.accessToken) throw new Error(`signUp failed: ${JSON.stringify(res)}`);
+  return { id: res.data.signUp.user.id, email, password, token: res.data.signUp.accessToken };
+}
+
+export async function createProjectAs(t: TestApp, token: string, key = uniqueKey()): Promise<{ id: string; key: string }> {
+  const res = await t.gql<{ createProject: { project: { id: string; key: string } } }>(
+    `mutation($input: CreateProjectInput!) { createProject(input: $input) { ... on CreateProjectPayload { project { id key } } ... on Error { code message } } }`,
+    { input: { key, name: `Project ${key}` } },
+    token,
+  );
+  if (!res.data?.createProject?.project) throw new Error(`createProject failed: ${JSON.stringify(res)}`);
+  return res.data.createProject.project;
+}
