@@ -24,9 +24,14 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((name) => {
       const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
-      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+      return { name, sql, checksum: sha256(sql) };
     });
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Like Prisma, accept a migration whose line endings a checkout converted (LF <-> CRLF). */
+const checksums = (sql: string) => [sha256(sql), sha256(sql.replace(/\r\n/g, '\n')), sha256(sql.replace(/\r?\n/g, '\r\n'))];
 
 /**
  * Brings the database up to date. Refuses (MigrationError) when an applied migration was edited
@@ -38,6 +43,7 @@ export async function migrate(
   migrations = readMigrations(),
 ): Promise<MigrateResult> {
   const client = await pool.connect();
+  let failure: Error | undefined;
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
     try {
@@ -68,14 +74,24 @@ export async function migrate(
       for (const m of migrations) {
         const row = applied.get(m.name);
         if (row) {
-          if (row.checksum !== m.checksum) {
+          if (!checksums(m.sql).includes(row.checksum)) {
             throw new MigrationError(`Migration ${m.name} was edited after it was applied (checksum differs). Add a new migration instead.`);
           }
           continue;
         }
-        log(`applying migration ${m.name}`);
         await client.query('BEGIN');
         try {
+          // PGlite serves every connection from one session, so there the advisory lock excludes
+          // nothing; pglite-socket does run one transaction at a time, so look again inside it.
+          const again = await client.query(
+            `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`,
+            [m.name],
+          );
+          if (again.rowCount) {
+            await client.query('COMMIT');
+            continue;
+          }
+          log(`applying migration ${m.name}`);
           await client.query(m.sql);
           await client.query(
             `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ($1, $2, $3, now(), 1)`,
@@ -92,7 +108,11 @@ export async function migrate(
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]);
     }
+  } catch (error) {
+    failure = error as Error;
+    throw error;
   } finally {
-    client.release();
+    // A connection that failed mid-way is discarded rather than returned to the pool.
+    client.release(failure);
   }
 }

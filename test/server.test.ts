@@ -1,0 +1,91 @@
+// The real process: start-up failures, the embedded database across a restart, graceful shutdown.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const TSX = join('node_modules', '.bin', 'tsx');
+
+type Run = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+function run(env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(TSX, ['src/main.ts', ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForListening(r: Run, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(r.output());
+    if (match) return match[1];
+    if (r.child.exitCode !== null) throw new Error(`server exited: ${r.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`server did not start: ${r.output()}`);
+}
+
+describe('the server process', () => {
+  it('exits non-zero within seconds, with a clear message, when the database is unreachable', async () => {
+    const started = Date.now();
+    const r = run({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none', DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+    expect(await r.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.output()).toMatch(/Trackr cannot start: Cannot reach the database at postgresql:\/\/postgres@127\.0\.0\.1:1\/none/);
+  });
+
+  it('refuses bad configuration, naming the variable', async () => {
+    const badPort = run({ PORT: 'eighty' });
+    expect(await badPort.exited).toBe(1);
+    expect(badPort.output()).toMatch(/Trackr cannot start: Invalid configuration:\s+PORT:/);
+    const noSecret = run({ NODE_ENV: 'production', DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none' });
+    expect(await noSecret.exited).toBe(1);
+    expect(noSecret.output()).toMatch(/JWT_SECRET: required in production/);
+  });
+
+  it('keeps embedded data across a restart and shuts down gracefully on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trackr-server-'));
+    const env = { DATA_DIR: dataDir, PORT: '0', BCRYPT_COST: '10' };
+    const signUp = (url: string) =>
+      fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation($i: SignUpInput!) { signUp(input: $i) { __typename } }',
+          variables: { i: { email: 'restart@example.com', name: 'R', password: 'correct horse battery' } },
+        }),
+      }).then((res) => res.json() as Promise<{ data: { signUp: { __typename: string } } }>);
+
+    const first = run(env);
+    const url = await waitForListening(first);
+    // A request in flight when SIGTERM arrives still gets its answer.
+    const inFlight = signUp(url);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    first.child.kill('SIGTERM');
+    expect((await inFlight).data.signUp.__typename).toBe('AuthPayload');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/"msg":"stopped"/);
+    expect(existsSync(join(dataDir, 'pglite', 'trackr.pid'))).toBe(false);
+
+    const second = run(env);
+    const url2 = await waitForListening(second);
+    expect((await signUp(url2)).data.signUp.__typename).toBe('ConflictError');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it('applies migrations and exits with `migrate`', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'trackr-migrate-'));
+    const r = run({ DATA_DIR: dataDir }, ['migrate']);
+    expect(await r.exited).toBe(0);
+    expect(r.output()).toMatch(/applying migration 20261126000000_init/);
+    expect(r.output()).not.toMatch(/listening/);
+  }, 60_000);
+});
