@@ -1,13 +1,16 @@
 // createApp(deps) -> a graphql-yoga instance. No listening here: main.ts serves it, tests call
 // app.fetch directly.
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 
 export type { AppDeps };
-export type App = ReturnType<typeof createYoga<Record<string, never>, GraphQLContext>>;
+/** What the Node adapter adds to each request: the socket, for the client address. */
+type ServerContext = { req?: IncomingMessage };
+export type App = ReturnType<typeof createYoga<ServerContext, GraphQLContext>>;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -49,7 +52,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   };
 
-  return createYoga<Record<string, never>, GraphQLContext>({
+  return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
@@ -72,8 +75,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       };
     },
     maskedErrors: { maskError: createErrorMasker(logger) },
-    context: ({ request }: YogaInitialContext) =>
-      createContext(deps, request, requestIds.get(request)?.id ?? randomUUID()),
+    context: ({ request, req }: YogaInitialContext & ServerContext) =>
+      createContext(deps, request, requestIds.get(request)?.id ?? randomUUID(), req?.socket.remoteAddress),
     plugins: [
       httpPlugin,
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),

@@ -37,6 +37,10 @@ const envSchema = z.object({
   GRAPHIQL: z.enum(['true', 'false']).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
 
 export type Config = {
@@ -57,6 +61,10 @@ export type Config = {
   graphiql: boolean;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** Login throttling: failed attempts per account and attempts per client address, per window. */
+  loginLimits: { perAccount: { max: number; windowSeconds: number }; perIp: { max: number; windowSeconds: number } };
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -95,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
     maxBodyBytes: e.MAX_BODY_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    loginLimits: {
+      perAccount: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+      perIp: { max: e.LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+    },
+    trustProxy: e.TRUST_PROXY === 'true',
     warnings,
   };
 }

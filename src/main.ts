@@ -7,6 +7,8 @@ import { DatabaseUnavailableError, openDatabase } from './db/client.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { closePasswordWorkers } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { createRateLimiter } from './auth/rate-limit.js';
 import { createApp } from './app.js';
 
 async function main(): Promise<void> {
@@ -24,10 +26,12 @@ async function main(): Promise<void> {
     return;
   }
 
+  const rateLimiter = createRateLimiter(config.redisUrl);
   const app = await createApp({
     prisma: db.prisma,
     config,
     tokens: new TokenService(config.jwt),
+    throttle: new LoginThrottle(rateLimiter, config.loginLimits),
     logger,
     isReady: async () => {
       try {
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
       server.closeIdleConnections();
     });
     await db.close();
+    await rateLimiter.close();
     await closePasswordWorkers();
     logger.info('stopped');
     process.exit(0);

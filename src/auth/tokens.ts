@@ -1,5 +1,6 @@
 // Access tokens: HS256 JWTs (jose) with the algorithm, issuer and audience pinned and every claim
-// we rely on required. `ver` is the user's token version: bumping it revokes older tokens.
+// we rely on required. `ver` is the user's token version (bumping it revokes every older token);
+// `sid` is the login session (revoking it ends that session's tokens at once).
 import { randomUUID, createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { Config } from '../config.js';
@@ -8,7 +9,7 @@ import { UnauthenticatedError } from '../domain/errors.js';
 const ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type AccessClaims = { userId: string; tokenVersion: number };
+export type AccessClaims = { userId: string; tokenVersion: number; sessionId: string };
 export type IssuedToken = { token: string; expiresAt: Date };
 
 export class TokenService {
@@ -18,10 +19,10 @@ export class TokenService {
     this.key = createSecretKey(options.secret);
   }
 
-  async issue(userId: string, tokenVersion: number): Promise<IssuedToken> {
+  async issue({ userId, tokenVersion, sessionId }: AccessClaims): Promise<IssuedToken> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.options.accessTtlSeconds;
-    const token = await new SignJWT({ ver: tokenVersion })
+    const token = await new SignJWT({ ver: tokenVersion, sid: sessionId })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(this.options.issuer)
@@ -40,11 +41,11 @@ export class TokenService {
         algorithms: [ALGORITHM],
         issuer: this.options.issuer,
         audience: this.options.audience,
-        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'ver'],
+        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'ver', 'sid'],
       });
       if (typeof payload.ver !== 'number' || !Number.isInteger(payload.ver)) throw new Error('bad ver claim');
-      if (!UUID.test(payload.sub!)) throw new Error('bad sub claim');
-      return { userId: payload.sub!, tokenVersion: payload.ver };
+      if (!UUID.test(payload.sub!) || typeof payload.sid !== 'string' || !UUID.test(payload.sid)) throw new Error('bad ids');
+      return { userId: payload.sub!, tokenVersion: payload.ver, sessionId: payload.sid };
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw new UnauthenticatedError(expired ? 'The access token has expired' : 'The access token is invalid');

@@ -4,7 +4,7 @@ import type { PrismaClient } from '../db/client.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { TokenService } from './tokens.js';
 
-export type Viewer = { id: string };
+export type Viewer = { id: string; sessionId: string };
 
 /** The token from an `Authorization: Bearer …` value; undefined when there is none. */
 export function bearerToken(authorization: string | null | undefined): string | undefined {
@@ -15,8 +15,9 @@ export function bearerToken(authorization: string | null | undefined): string | 
 }
 
 /**
- * The viewer for a token, or null without one. A token of a deactivated user, or one issued
- * before the user's token version changed (password change, log out everywhere), is refused.
+ * The viewer for a token, or null without one. Refused (UnauthenticatedError) when the user is
+ * deactivated, the token predates the user's token version (password change, log out
+ * everywhere), or its session was logged out.
  */
 export async function resolveViewer(
   token: string | undefined,
@@ -27,10 +28,14 @@ export async function resolveViewer(
   const claims = await tokens.verify(token);
   const user = await prisma.user.findUnique({
     where: { id: claims.userId },
-    select: { id: true, isActive: true, tokenVersion: true },
+    select: {
+      isActive: true,
+      tokenVersion: true,
+      sessions: { where: { id: claims.sessionId, revokedAt: null }, select: { id: true } },
+    },
   });
-  if (!user || !user.isActive || user.tokenVersion !== claims.tokenVersion) {
+  if (!user || !user.isActive || user.tokenVersion !== claims.tokenVersion || user.sessions.length === 0) {
     throw new UnauthenticatedError('The access token has been revoked');
   }
-  return { id: user.id };
+  return { id: claims.userId, sessionId: claims.sessionId };
 }

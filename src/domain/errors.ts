@@ -58,8 +58,8 @@ export class InvalidCredentialsError extends AppError {
 
 export class RateLimitedError extends AppError {
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many attempts; retry in ${retryAfterSeconds} s`);
+  constructor(readonly retryAfterSeconds: number, message = `Too many attempts; retry in ${retryAfterSeconds} s`) {
+    super(message);
   }
 }
 

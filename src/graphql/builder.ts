@@ -8,8 +8,8 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { GraphQLContext } from './context.js';
+import { authScopes, type AuthScopes } from './scopes.js';
 
-export type AuthScopes = { authenticated: boolean };
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -28,7 +28,7 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: async (context) => ({ authenticated: context.viewer !== null }),
+    authScopes: async (context) => authScopes(context),
     unauthorizedError: (_parent, context) =>
       context.viewer ? new ForbiddenError('You are not allowed to do this') : new UnauthenticatedError(),
   },

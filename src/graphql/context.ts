@@ -3,6 +3,9 @@ import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { RateLimitedError } from '../domain/errors.js';
+import type { ClientInfo } from '../services/sessions.js';
 import { bearerToken, resolveViewer, type Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -12,6 +15,8 @@ export type AppDeps = {
   config: Config;
   tokens: TokenService;
   logger: Logger;
+  /** Login throttling (its counters in memory or Redis). */
+  throttle: LoginThrottle;
   /** Answers /ready: true when the database is reachable. */
   isReady?: () => Promise<boolean>;
 };
@@ -24,9 +29,19 @@ export type GraphQLContext = {
   requestId: string;
   viewer: Viewer | null;
   loaders: Loaders;
+  client: ClientInfo;
+  throttle: LoginThrottle;
+  /** Password checks done in this request; see spendPasswordCheck. */
+  passwordChecks: number;
 };
 
-export async function createContext(deps: AppDeps, request: Request, requestId: string): Promise<GraphQLContext> {
+/** The caller's address: the socket's peer, or X-Forwarded-For's first hop behind a trusted proxy. */
+function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): ClientInfo {
+  const forwarded = deps.config.trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  return { ip: forwarded || peer || 'unknown', userAgent: request.headers.get('user-agent') ?? undefined };
+}
+
+export async function createContext(deps: AppDeps, request: Request, requestId: string, peer?: string): Promise<GraphQLContext> {
   const viewer = await resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.prisma);
   const context: GraphQLContext = {
     prisma: deps.prisma,
@@ -36,8 +51,22 @@ export async function createContext(deps: AppDeps, request: Request, requestId: 
     requestId,
     viewer,
     loaders: createLoaders(deps.prisma, () => context.viewer),
+    client: clientInfo(deps, request, peer),
+    throttle: deps.throttle,
+    passwordChecks: 0,
   };
   return context;
+}
+
+/**
+ * One password check per request: aliases (`a: logIn … b: logIn …`) cannot multiply guesses.
+ * Batching is off in app.ts for the same reason.
+ */
+export function spendPasswordCheck(context: GraphQLContext): void {
+  context.passwordChecks += 1;
+  if (context.passwordChecks > 1) {
+    throw new RateLimitedError(0, 'Only one password check is allowed per request');
+  }
 }
 
 /**

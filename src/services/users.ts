@@ -1,48 +1,123 @@
-// Accounts: sign-up and log-in. Emails are compared case-insensitively (stored lower-cased).
+// Accounts: sign-up, log-in, password and profile changes. Emails are compared case-insensitively
+// (stored lower-cased). Every path that checks a password is throttled and costs the same bcrypt
+// work whether or not the account exists.
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import { hashPassword, passwordSchema, verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
-import type { IssuedToken, TokenService } from '../auth/tokens.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Viewer } from '../auth/viewer.js';
+import type { PrismaClient } from '../db/client.js';
 import { uniqueOrConflict } from '../db/errors.js';
-import { InvalidCredentialsError, parseInput } from '../domain/errors.js';
+import { InvalidCredentialsError, parseInput, ValidationError } from '../domain/errors.js';
 import type { User } from '../generated/prisma/client.js';
-import type { Db } from './db.js';
+import { endAllSessions, startSession, type ClientInfo, type Session } from './sessions.js';
 
-export type AuthDeps = { db: Db; tokens: TokenService; config: Pick<Config, 'bcryptCost'> };
-export type Session = { user: User; accessToken: IssuedToken };
+export type AuthDeps = {
+  prisma: PrismaClient;
+  tokens: TokenService;
+  throttle: LoginThrottle;
+  config: Pick<Config, 'bcryptCost' | 'refreshTokenTtlDays'>;
+};
 
 const email = z.string().trim().toLowerCase().pipe(z.email('must be a valid email address').max(254));
+const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 
-const signUpInput = z.object({
-  email,
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  password: passwordSchema,
-});
+const signUpInput = z.object({ email, name, password: passwordSchema });
 
 /** Creates an account and logs it in. ValidationError on bad input, ConflictError if the email is taken. */
-export async function signUp(deps: AuthDeps, input: unknown): Promise<Session> {
+export async function signUp(deps: AuthDeps, input: unknown, client: ClientInfo): Promise<Session> {
   const data = parseInput(signUpInput, input);
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
   const user = await uniqueOrConflict(
-    () => deps.db.user.create({ data: { email: data.email, name: data.name, passwordHash } }),
+    () => deps.prisma.user.create({ data: { email: data.email, name: data.name, passwordHash } }),
     'An account with this email already exists',
     'email',
   );
-  return { user, accessToken: await deps.tokens.issue(user.id, user.tokenVersion) };
+  return startSession(deps.prisma, deps, user, client);
 }
 
 const logInInput = z.object({ email, password: z.string().max(1024) });
 
 /**
- * Checks the password and issues an access token. Unknown email, wrong password and deactivated
- * account all give the same InvalidCredentialsError after the same amount of bcrypt work.
+ * Checks the password and opens a session. Unknown email, wrong password and deactivated account
+ * all give the same InvalidCredentialsError; RateLimitedError past the throttle's limits.
  */
-export async function logIn(deps: AuthDeps, input: unknown): Promise<Session> {
+export async function logIn(deps: AuthDeps, input: unknown, client: ClientInfo): Promise<Session> {
   const data = parseInput(logInInput, input);
-  const user = await deps.db.user.findUnique({ where: { email: data.email } });
+  await deps.throttle.admit(data.email, client.ip);
+  const user = await deps.prisma.user.findUnique({ where: { email: data.email } });
   const ok = user
     ? await verifyPassword(data.password, user.passwordHash)
     : await verifyAgainstDummy(data.password, deps.config.bcryptCost);
-  if (!user || !ok || !user.isActive) throw new InvalidCredentialsError();
-  return { user, accessToken: await deps.tokens.issue(user.id, user.tokenVersion) };
+  if (!user || !ok || !user.isActive) {
+    await deps.throttle.failed(data.email);
+    throw new InvalidCredentialsError();
+  }
+  await deps.throttle.succeeded(data.email);
+  return startSession(deps.prisma, deps, user, client);
+}
+
+/** The viewer's account, after checking `password` against it (throttled like a login). */
+async function requirePassword(deps: AuthDeps, viewer: Viewer, password: string, client: ClientInfo, field: string): Promise<User> {
+  const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
+  await deps.throttle.admit(user.email, client.ip);
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    await deps.throttle.failed(user.email);
+    throw ValidationError.field(field, 'is not your current password');
+  }
+  await deps.throttle.succeeded(user.email);
+  return user;
+}
+
+const changePasswordInput = z.object({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
+
+/**
+ * Replaces the password after checking the current one, ends every session (all other devices are
+ * logged out at once) and opens a fresh one for this client.
+ */
+export async function changePassword(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<Session> {
+  const data = parseInput(changePasswordInput, input);
+  if (data.currentPassword === data.newPassword) throw ValidationError.field('newPassword', 'must differ from the current password');
+  await requirePassword(deps, viewer, data.currentPassword, client, 'currentPassword');
+  const passwordHash = await hashPassword(data.newPassword, deps.config.bcryptCost);
+  return deps.prisma.$transaction(async (tx) => {
+    const user = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash, tokenVersion: { increment: 1 } } });
+    await endAllSessions(tx, viewer.id);
+    return startSession(tx, deps, user, client);
+  });
+}
+
+const updateProfileInput = z
+  .object({ name: name.optional(), email: email.optional(), currentPassword: z.string().max(1024).optional() })
+  .refine((d) => d.name !== undefined || d.email !== undefined, { message: 'give a name or an email to change', path: ['name'] })
+  .refine((d) => d.email === undefined || d.currentPassword !== undefined, { message: 'is required to change the email', path: ['currentPassword'] });
+
+/** Changes the viewer's name and/or email; an email change needs the current password and a free address. */
+export async function updateProfile(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<User> {
+  const data = parseInput(updateProfileInput, input);
+  if (data.email !== undefined) await requirePassword(deps, viewer, data.currentPassword!, client, 'currentPassword');
+  return uniqueOrConflict(
+    () => deps.prisma.user.update({ where: { id: viewer.id }, data: { name: data.name, email: data.email } }),
+    'An account with this email already exists',
+    'email',
+  );
+}
+
+/** Bumps the token version and ends every session: all of the user's tokens stop working at once. */
+export async function logOutEverywhere(prisma: PrismaClient, viewer: Viewer): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: viewer.id }, data: { tokenVersion: { increment: 1 } } });
+    await endAllSessions(tx, viewer.id);
+  });
+}
+
+/** Deactivates the viewer's own account after checking the password; its tokens stop working at once. */
+export async function deactivateAccount(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<void> {
+  const data = parseInput(z.object({ password: z.string().max(1024) }), input);
+  await requirePassword(deps, viewer, data.password, client, 'password');
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: viewer.id }, data: { isActive: false, tokenVersion: { increment: 1 } } });
+    await endAllSessions(tx, viewer.id);
+  });
 }

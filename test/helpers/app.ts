@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app.js';
 import { TokenService } from '../../src/auth/tokens.js';
+import { LoginThrottle } from '../../src/auth/login-throttle.js';
+import { createRateLimiter } from '../../src/auth/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -16,7 +18,12 @@ export type TestApp = {
   db: Database;
   config: Config;
   tokens: TokenService;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<GqlResponse<T>>;
   close(): Promise<void>;
 };
 
@@ -35,6 +42,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     BCRYPT_COST: '10',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     GRAPHIQL: 'false',
+    // Every test request comes from the same (unknown) address; throttling tests set their own limits.
+    LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
     // A PGlite socket must be used through one connection, exactly as the app does when embedded.
     DATABASE_POOL_SIZE: inject('testDb').mode === 'embedded' ? String(EMBEDDED_POOL_SIZE) : '5',
     ...env,
@@ -42,22 +51,27 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger);
   const tokens = new TokenService(config.jwt);
-  const app = await createApp({ prisma: db.prisma, config, tokens, logger, isReady: async () => true });
+  const rateLimiter = createRateLimiter(config.redisUrl);
+  const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
+  const app = await createApp({ prisma: db.prisma, config, tokens, throttle, logger, isReady: async () => true });
   return {
     app,
     db,
     config,
     tokens,
-    async gql(query, variables = {}, token) {
+    async gql(query, variables = {}, token, headers = {}) {
       const response = await app.fetch('http://trackr.test/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data: never; errors?: GqlResponse<never>['errors'] };
       return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
     },
-    close: () => db.close(),
+    close: async () => {
+      await rateLimiter.close();
+      await db.close();
+    },
   };
 }
 

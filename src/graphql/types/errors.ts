@@ -6,6 +6,7 @@ import {
   InvalidCredentialsError,
   NotFoundError,
   RateLimitedError,
+  UnauthenticatedError,
   ValidationError,
   type FieldIssue,
 } from '../../domain/errors.js';
@@ -80,4 +81,10 @@ builder.objectType(RateLimitedError, {
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before trying again.' }),
   }),
+});
+
+builder.objectType(UnauthenticatedError, {
+  name: 'UnauthenticatedError',
+  description: 'The token given is invalid, expired or revoked; log in again.',
+  interfaces: [ErrorInterface],
 });

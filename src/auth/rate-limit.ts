@@ -1,0 +1,91 @@
+// Fixed-window attempt counters for login abuse. In memory for one process; in Redis when
+// REDIS_URL is set, so that every replica sees the same counts.
+import { Redis } from 'ioredis';
+
+export type Limit = { max: number; windowSeconds: number };
+export type LimitState = { count: number; retryAfterSeconds: number };
+
+export interface RateLimiter {
+  /** The current count for `key` without adding to it. */
+  peek(key: string): Promise<LimitState>;
+  /** Adds one attempt to `key`'s window and returns the new state. */
+  hit(key: string, limit: Limit): Promise<LimitState>;
+  reset(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemoryRateLimiter implements RateLimiter {
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
+
+  async peek(key: string): Promise<LimitState> {
+    const window = this.live(key);
+    return window ? { count: window.count, retryAfterSeconds: secondsUntil(window.resetAt) } : { count: 0, retryAfterSeconds: 0 };
+  }
+
+  async hit(key: string, limit: Limit): Promise<LimitState> {
+    const window = this.live(key) ?? { count: 0, resetAt: Date.now() + limit.windowSeconds * 1000 };
+    window.count += 1;
+    this.windows.set(key, window);
+    return { count: window.count, retryAfterSeconds: secondsUntil(window.resetAt) };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+  }
+
+  private live(key: string) {
+    const window = this.windows.get(key);
+    return window && window.resetAt > Date.now() ? window : undefined;
+  }
+
+  private sweep() {
+    const now = Date.now();
+    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
+  }
+}
+
+export class RedisRateLimiter implements RateLimiter {
+  private readonly redis: Redis;
+  constructor(url: string, private readonly prefix = 'trackr:rl:') {
+    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  }
+
+  async peek(key: string): Promise<LimitState> {
+    const [count, , ttl] = await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec().then(results);
+    return { count: Number(count ?? 0), retryAfterSeconds: ttl > 0 ? Math.ceil(ttl / 1000) : 0 };
+  }
+
+  async hit(key: string, limit: Limit): Promise<LimitState> {
+    const k = this.prefix + key;
+    // NX: the window starts with the first attempt and is not extended by later ones.
+    const [count, , ttl] = await this.redis.multi().incr(k).pexpire(k, limit.windowSeconds * 1000, 'NX').pttl(k).exec().then(results);
+    return { count: Number(count), retryAfterSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(this.prefix + key);
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit();
+  }
+}
+
+function results(replies: [Error | null, unknown][] | null): [unknown, unknown, number] {
+  if (!replies) throw new Error('Redis transaction was aborted');
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0];
+  const values = replies.map(([, value]) => value);
+  return [values[0], values[1], Number(values[values.length - 1])];
+}
+
+const secondsUntil = (at: number) => Math.max(1, Math.ceil((at - Date.now()) / 1000));
+
+export function createRateLimiter(redisUrl: string | undefined): RateLimiter {
+  return redisUrl ? new RedisRateLimiter(redisUrl) : new MemoryRateLimiter();
+}
