@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   for (const warning of config.warnings) logger.warn(warning);
 
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(
+    { ...config, onQuery: logger.isLevelEnabled('trace') ? (sql) => logger.trace({ sql }, 'sql') : undefined },
+    logger,
+  );
   logger.info({ database: db.description }, 'database connected');
   const result = await migrate(db.pool, (message) => logger.info(message));
   logger.info({ applied: result.applied, alreadyApplied: result.alreadyApplied }, 'migrations up to date');

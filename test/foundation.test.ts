@@ -15,7 +15,7 @@ const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) {
 const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) {
   __typename ... on AuthPayload { accessToken user { id email } } ... on Error { code message } } }`;
 const CREATE_ISSUE = `mutation($input: CreateIssueInput!) { createIssue(input: $input) {
-  __typename ... on CreateIssuePayload { issue { id key number title status priority reporter { id } assignee { id } project { key } } }
+  __typename ... on IssuePayload { issue { id key number title status priority reporter { id } assignee { id } project { key } } }
   ... on Error { code message } ... on ValidationError { fieldErrors { field message } } } }`;
 
 describe('accounts', () => {

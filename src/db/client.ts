@@ -20,7 +20,10 @@ export type Database = {
 
 export class DatabaseUnavailableError extends Error {}
 
-type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'connectTimeoutMs'>;
+type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'connectTimeoutMs'> & {
+  /** Called with the text of every SQL statement sent (trace logging, statement-count tests). */
+  onQuery?: (sql: string) => void;
+};
 
 /** Opens the configured database and proves it answers; throws DatabaseUnavailableError if not. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
@@ -31,6 +34,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
   const pool = createPool(url, embedded ? { ...options, poolSize: EMBEDDED_POOL_SIZE } : options);
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  if (options.onQuery) observeQueries(pool, options.onQuery);
   const close = async () => {
     await pool.end();
     await embedded?.stop();
@@ -71,4 +75,18 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparseable database URL)';
   }
+}
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/** Reports each statement a pooled connection sends, whoever sends it (Prisma or our own SQL). */
+function observeQueries(pool: pg.Pool, onQuery: (sql: string) => void): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as QueryFn;
+    (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
+      const first = args[0];
+      onQuery(typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? ''));
+      return query(...args);
+    };
+  });
 }

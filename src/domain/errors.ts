@@ -1,6 +1,7 @@
 // Expected failures. Services throw these; the GraphQL layer turns them into typed result-union
 // members (where a field lists them) or into top-level errors with `extensions.code`.
 import type { z } from 'zod';
+import type { Issue } from '../generated/prisma/client.js';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -40,6 +41,10 @@ export class ForbiddenError extends AppError {
 
 export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
+  /** For a stale `expectedVersion`: the issue as it is now, so the client can merge and retry. */
+  constructor(message: string, readonly currentIssue?: Issue) {
+    super(message);
+  }
 }
 
 export class UnauthenticatedError extends AppError {

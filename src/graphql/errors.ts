@@ -1,6 +1,7 @@
 // How errors leave the server. Expected failures (AppError) keep their message and get
 // `extensions.code`; anything else is logged and masked, carrying only an id to find it in the logs.
 import { randomUUID } from 'node:crypto';
+import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, UnauthenticatedError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,10 @@ export function createErrorMasker(logger: Logger) {
     if (original instanceof AppError) {
       const http = original instanceof UnauthenticatedError ? { http: { status: 401 } } : {};
       return new GraphQLError(original.message, { ...located, extensions: { code: original.code, ...http } });
+    }
+    // Bad cursors and global ids, as Pothos reports them.
+    if (original instanceof PothosValidationError) {
+      return new GraphQLError(original.message, { ...located, extensions: { code: 'BAD_USER_INPUT' } });
     }
     // Parse, validation and argument errors written for the client by graphql-js or our scalars.
     if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {

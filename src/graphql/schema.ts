@@ -2,10 +2,18 @@
 import { builder } from './builder.js';
 import './types/scalars.js';
 import './types/errors.js';
+import './types/order-direction.js';
+import './types/viewer-can.js';
 import './types/user.js';
-import './types/project.js';
-import './types/issue.js';
 import './types/auth.js';
+import './types/project.js';
+import './types/project-member.js';
+import './types/issue-enums.js';
+import './types/issue-filter.js';
+import './types/issue.js';
+import './types/label.js';
+import './types/comment.js';
+import './types/issue-event.js';
 
 builder.queryType({ description: 'Reads. Lists are Relay connections; lookups return null for what you cannot see.' });
 builder.mutationType({ description: 'Writes. Each takes one `input` and returns a union of its payload and typed errors.' });

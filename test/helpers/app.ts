@@ -95,7 +95,7 @@ export async function signUpUser(t: TestApp, name = 'Test User'): Promise<Signed
 
 export async function createProjectAs(t: TestApp, token: string, key = uniqueKey()): Promise<{ id: string; key: string }> {
   const res = await t.gql<{ createProject: { project: { id: string; key: string } } }>(
-    `mutation($input: CreateProjectInput!) { createProject(input: $input) { ... on CreateProjectPayload { project { id key } } ... on Error { code message } } }`,
+    `mutation($input: CreateProjectInput!) { createProject(input: $input) { ... on ProjectPayload { project { id key } } ... on Error { code message } } }`,
     { input: { key, name: `Project ${key}` } },
     token,
   );

@@ -11,6 +11,7 @@ import {
   type FieldIssue,
 } from '../../domain/errors.js';
 import { builder } from '../builder.js';
+import { IssueRef } from './issue.js';
 
 const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description: 'Stable, machine-readable error codes; messages may change, codes do not.',
@@ -64,8 +65,16 @@ builder.objectType(ForbiddenError, {
 
 builder.objectType(ConflictError, {
   name: 'ConflictError',
-  description: 'The change clashes with existing data (for example a duplicate key).',
+  description: 'The change clashes with existing data (a duplicate key, a stale expectedVersion, the last owner leaving).',
   interfaces: [ErrorInterface],
+  fields: (t) => ({
+    currentIssue: t.field({
+      type: IssueRef,
+      nullable: true,
+      description: 'For a stale expectedVersion: the issue as it is now, to merge and retry with its version.',
+      resolve: (error) => error.currentIssue ?? null,
+    }),
+  }),
 });
 
 builder.objectType(InvalidCredentialsError, {

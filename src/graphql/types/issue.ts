@@ -1,29 +1,31 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { ProjectRef } from './project.js';
+import { pageSize } from '../paging.js';
+import { memberOf, rawId, rawOptional } from '../ids.js';
+import { IssuePriorityEnum, IssueStatusEnum } from './issue-enums.js';
+import { IssueFilterInput, IssueOrderInput, toIssueFilter } from './issue-filter.js';
+import { LabelRef } from './label.js';
+import { DeletePayload, ProjectRef } from './project.js';
 import { UserRef } from './user.js';
-import { rawId, viewerIdOrNone } from '../ids.js';
-import { createIssue, findIssueByKey } from '../../services/issues.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { IssuePriority, IssueStatus } from '../../generated/prisma/enums.js';
+import { IssueViewerCan } from './viewer-can.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Issue } from '../../generated/prisma/client.js';
-
-const IssueStatusEnum = builder.enumType(IssueStatus, {
-  name: 'IssueStatus',
-  description: 'Where an issue is in the workflow, in board order.',
-});
-const IssuePriorityEnum = builder.enumType(IssuePriority, {
-  name: 'IssuePriority',
-  description: 'How urgent an issue is, from NONE to URGENT.',
-});
+import {
+  countIssues,
+  createIssue,
+  deleteIssue,
+  findIssue,
+  findIssueByKey,
+  listIssues,
+  restoreIssue,
+  setIssueArchived,
+  updateIssue,
+} from '../../services/issues.js';
 
 export const IssueRef = builder.prismaNode('Issue', {
   description: 'A unit of work in a project, known by its key (API-42).',
   id: { field: 'id' },
-  findUnique: (id, context) => ({
-    id: rawId(id),
-    deletedAt: null,
-    project: { deletedAt: null, members: { some: { userId: viewerIdOrNone(context) } } },
-  }),
+  findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, project: memberOf(context) }),
   fields: (t) => ({
     key: t.string({
       description: 'The human key: project key and number, as in API-42.',
@@ -37,18 +39,60 @@ export const IssueRef = builder.prismaNode('Issue', {
     priority: t.expose('priority', { type: IssuePriorityEnum }),
     estimate: t.exposeInt('estimate', { nullable: true }),
     dueDate: t.expose('dueDate', { type: 'Date', nullable: true }),
-    version: t.exposeInt('version', { description: 'Incremented by every change; pass it back as expectedVersion to avoid overwriting.' }),
+    version: t.exposeInt('version', { description: 'Incremented by every change; pass it back as expectedVersion to avoid overwriting someone else\'s edit.' }),
     project: t.relation('project'),
     assignee: t.relation('assignee', { nullable: true }),
     reporter: t.relation('reporter'),
+    parent: t.relation('parent', { nullable: true, description: 'The issue this one is part of.' }),
+    children: t.relatedConnection('children', {
+      cursor: 'id',
+      maxSize: pageSize,
+      description: 'Sub-issues, oldest first.',
+      query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    }),
+    labels: t.field({
+      type: [LabelRef],
+      description: 'Labels on this issue, by name.',
+      select: { labels: { select: { label: true }, orderBy: { label: { name: 'asc' } } } },
+      resolve: (issue) => issue.labels.map((l) => l.label),
+    }),
+    comments: t.relatedConnection('comments', {
+      cursor: 'id',
+      maxSize: pageSize,
+      description: 'Comments, oldest first.',
+      totalCount: true,
+      query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    }),
+    history: t.relatedConnection('events', {
+      cursor: 'id',
+      maxSize: pageSize,
+      description: 'Every change to this issue, oldest first: who changed which field from what to what.',
+      query: () => ({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it reached DONE or CANCELED.' }),
+    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
+    viewerCan: t.field({
+      type: IssueViewerCan,
+      resolve: async (issue, _args, context) => ({
+        role: await context.loaders.viewerRole.load(issue.projectId),
+        isReporter: issue.reporterId === context.viewer?.id,
+      }),
+    }),
   }),
 });
 
-builder.queryField('issueByKey', (t) =>
-  t.prismaField({
+builder.queryFields((t) => ({
+  issue: t.prismaField({
+    type: 'Issue',
+    nullable: true,
+    description: 'An issue you can see; null otherwise.',
+    authScopes: { authenticated: true },
+    args: { id: t.arg.globalID({ required: true, for: [IssueRef] }) },
+    resolve: (query, _root, { id }, context) => findIssue(context.prisma, context.viewer!, id.id, query),
+  }),
+  issueByKey: t.prismaField({
     type: 'Issue',
     nullable: true,
     description: 'The issue with this key (API-42); null if it does not exist or you cannot see it.',
@@ -56,38 +100,134 @@ builder.queryField('issueByKey', (t) =>
     args: { key: t.arg.string({ required: true }) },
     resolve: (query, _root, { key }, context) => findIssueByKey(context.prisma, context.viewer!, key, query),
   }),
-);
+  issues: t.prismaConnection(
+    {
+      type: 'Issue',
+      cursor: 'id',
+      maxSize: pageSize,
+      description: 'Issues across your projects, filtered and ordered (newest first by default).',
+      authScopes: { authenticated: true },
+      args: {
+        filter: t.arg({ type: IssueFilterInput }),
+        orderBy: t.arg({ type: [IssueOrderInput], description: 'Up to 3 sort keys; id breaks ties.' }),
+      },
+      resolve: (query, _root, args, context) =>
+        listIssues(context.prisma, context.viewer!, { filter: toIssueFilter(args.filter), orderBy: args.orderBy }, query),
+      totalCount: (_root, args, context) =>
+        countIssues(context.prisma, context.viewer!, { filter: toIssueFilter(args.filter), orderBy: args.orderBy }),
+    },
+    { description: 'A page of issues.' },
+  ),
+}));
+
+export const IssuePayload = builder.objectRef<{ issue: Issue }>('IssuePayload').implement({
+  fields: (t) => ({ issue: t.field({ type: IssueRef, resolve: (payload) => payload.issue }) }),
+});
 
 const CreateIssueInput = builder.inputType('CreateIssueInput', {
   fields: (t) => ({
     projectId: t.globalID({ required: true, for: [ProjectRef] }),
     title: t.string({ required: true }),
     description: t.string(),
+    status: t.field({ type: IssueStatusEnum, description: 'Default TODO.' }),
+    priority: t.field({ type: IssuePriorityEnum, description: 'Default NONE.' }),
+    estimate: t.int({ description: '0 to 1000, in the team\'s unit.' }),
+    dueDate: t.field({ type: 'Date' }),
+    assigneeId: t.globalID({ for: [UserRef], description: 'A member of the project.' }),
+    parentId: t.globalID({ for: [IssueRef], description: 'An issue of the same project.' }),
+    labelIds: t.globalIDList({ description: 'Labels of the same project.' }),
+  }),
+});
+
+const UpdateIssueInput = builder.inputType('UpdateIssueInput', {
+  description: 'Only the fields given change; null clears an optional field.',
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: [IssueRef] }),
+    expectedVersion: t.int({ description: 'The version you edited; if the issue has changed since, you get a ConflictError with the current issue.' }),
+    title: t.string(),
+    description: t.string(),
     status: t.field({ type: IssueStatusEnum }),
     priority: t.field({ type: IssuePriorityEnum }),
     estimate: t.int(),
     dueDate: t.field({ type: 'Date' }),
     assigneeId: t.globalID({ for: [UserRef] }),
+    parentId: t.globalID({ for: [IssueRef] }),
+    labelIds: t.globalIDList({ description: 'The complete new set of labels.' }),
   }),
 });
 
-const CreateIssuePayload = builder.objectRef<{ issue: Issue }>('CreateIssuePayload').implement({
-  fields: (t) => ({ issue: t.field({ type: IssueRef, resolve: (payload) => payload.issue }) }),
+const IssueIdInput = builder.inputType('IssueIdInput', {
+  fields: (t) => ({ id: t.globalID({ required: true, for: [IssueRef] }) }),
 });
 
-builder.mutationField('createIssue', (t) =>
-  t.field({
-    type: CreateIssuePayload,
+const writeErrors = [ValidationError, NotFoundError, ForbiddenError];
+
+builder.mutationFields((t) => ({
+  createIssue: t.field({
+    type: IssuePayload,
     description: 'Creates an issue in a project where you are at least MEMBER; it gets the next number.',
     authScopes: { authenticated: true },
-    errors: { types: [ValidationError, NotFoundError, ForbiddenError] },
+    errors: { types: writeErrors },
     args: { input: t.arg({ type: CreateIssueInput, required: true }) },
     resolve: async (_root, { input }, context) => ({
       issue: await createIssue(context.prisma, context.viewer!, {
         ...input,
         projectId: input.projectId.id,
         assigneeId: input.assigneeId?.id,
+        parentId: input.parentId?.id,
+        labelIds: input.labelIds?.map((l) => l.id),
       }),
     }),
   }),
-);
+  updateIssue: t.field({
+    type: IssuePayload,
+    description: 'Changes an issue: title, description, status, priority, estimate, due date, assignee, parent, labels. Needs MEMBER.',
+    authScopes: { authenticated: true },
+    errors: { types: [...writeErrors, ConflictError] },
+    args: { input: t.arg({ type: UpdateIssueInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({
+      issue: await updateIssue(context.prisma, context.viewer!, {
+        ...input,
+        id: input.id.id,
+        assigneeId: rawOptional(input.assigneeId),
+        parentId: rawOptional(input.parentId),
+        labelIds: input.labelIds === null ? [] : input.labelIds?.map((l) => l.id),
+      }),
+    }),
+  }),
+  archiveIssue: t.field({
+    type: IssuePayload,
+    description: 'Archives an issue: it leaves default lists. Needs MEMBER.',
+    authScopes: { authenticated: true },
+    errors: { types: writeErrors },
+    args: { input: t.arg({ type: IssueIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, true) }),
+  }),
+  unarchiveIssue: t.field({
+    type: IssuePayload,
+    description: 'Brings an archived issue back. Needs MEMBER.',
+    authScopes: { authenticated: true },
+    errors: { types: writeErrors },
+    args: { input: t.arg({ type: IssueIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, false) }),
+  }),
+  deleteIssue: t.field({
+    type: DeletePayload,
+    description: 'Deletes an issue; restoreIssue brings it back. Needs ADMIN, or MEMBER for the issue\'s reporter.',
+    authScopes: { authenticated: true },
+    errors: { types: writeErrors },
+    args: { input: t.arg({ type: IssueIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      await deleteIssue(context.prisma, context.viewer!, input.id.id);
+      return { deletedId: encodeGlobalID('Issue', input.id.id) };
+    },
+  }),
+  restoreIssue: t.field({
+    type: IssuePayload,
+    description: 'Restores a deleted issue. Same rights as deleting it.',
+    authScopes: { authenticated: true },
+    errors: { types: writeErrors },
+    args: { input: t.arg({ type: IssueIdInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({ issue: await restoreIssue(context.prisma, context.viewer!, input.id.id) }),
+  }),
+}));

@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
+import { pageSize } from '../paging.js';
 import { rawId } from '../ids.js';
-import { listProjectsOfUser } from '../../services/projects.js';
+import { listProjects } from '../../services/projects.js';
+import { ProjectFilterInput, ProjectOrderInput } from './project.js';
 
 export const UserRef = builder.prismaNode('User', {
   description: 'A person with an account.',
@@ -17,9 +19,11 @@ export const UserRef = builder.prismaNode('User', {
     projects: t.prismaConnection({
       type: 'Project',
       cursor: 'id',
-      description: 'Projects this user belongs to that you can see too, newest first.',
+      maxSize: pageSize,
+      description: 'Projects this user belongs to that you can see too (all of yours on viewer), newest first by default.',
       authScopes: { authenticated: true },
-      resolve: (query, user, _args, context) => listProjectsOfUser(context.prisma, context.viewer!, user.id, query),
+      args: { filter: t.arg({ type: ProjectFilterInput }), orderBy: t.arg({ type: ProjectOrderInput }) },
+      resolve: (query, user, args, context) => listProjects(context.prisma, context.viewer!, user.id, args, query),
     }),
   }),
 });

@@ -1,0 +1,116 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { builder } from '../builder.js';
+import { memberOf, rawId } from '../ids.js';
+import { ProjectRef, ProjectRoleEnum } from './project.js';
+import { UserRef } from './user.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { ProjectMember } from '../../generated/prisma/client.js';
+import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectMember } from '../../services/projects.js';
+
+export const ProjectMemberRef = builder.prismaNode('ProjectMember', {
+  description: 'A user\'s membership in a project, with their role.',
+  id: { field: 'id' },
+  findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),
+  fields: (t) => ({
+    user: t.relation('user'),
+    project: t.relation('project'),
+    role: t.expose('role', { type: ProjectRoleEnum }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When they joined.' }),
+  }),
+});
+
+const ProjectMemberPayload = builder.objectRef<{ member: ProjectMember }>('ProjectMemberPayload').implement({
+  fields: (t) => ({ member: t.field({ type: ProjectMemberRef, resolve: (p) => p.member }) }),
+});
+
+const LeftProjectPayload = builder.objectRef<{ projectId: string; userId: string }>('RemoveProjectMemberPayload').implement({
+  fields: (t) => ({
+    projectId: t.exposeID('projectId'),
+    userId: t.exposeID('userId'),
+  }),
+});
+
+const AddProjectMemberInput = builder.inputType('AddProjectMemberInput', {
+  description: 'Give the user either by id or by email.',
+  fields: (t) => ({
+    projectId: t.globalID({ required: true, for: [ProjectRef] }),
+    userId: t.globalID({ for: [UserRef] }),
+    email: t.string(),
+    role: t.field({ type: ProjectRoleEnum, description: 'Default MEMBER. Only owners can add owners.' }),
+  }),
+});
+
+const ChangeProjectMemberRoleInput = builder.inputType('ChangeProjectMemberRoleInput', {
+  fields: (t) => ({
+    projectId: t.globalID({ required: true, for: [ProjectRef] }),
+    userId: t.globalID({ required: true, for: [UserRef] }),
+    role: t.field({ type: ProjectRoleEnum, required: true }),
+  }),
+});
+
+const ProjectMemberRefInput = builder.inputType('RemoveProjectMemberInput', {
+  fields: (t) => ({
+    projectId: t.globalID({ required: true, for: [ProjectRef] }),
+    userId: t.globalID({ required: true, for: [UserRef] }),
+  }),
+});
+
+const LeaveProjectInput = builder.inputType('LeaveProjectInput', {
+  fields: (t) => ({ projectId: t.globalID({ required: true, for: [ProjectRef] }) }),
+});
+
+const memberErrors = [ValidationError, NotFoundError, ForbiddenError, ConflictError];
+
+builder.mutationFields((t) => ({
+  addProjectMember: t.field({
+    type: ProjectMemberPayload,
+    description: 'Adds a user to a project. Needs ADMIN (OWNER to add an owner).',
+    authScopes: { authenticated: true },
+    errors: { types: memberErrors },
+    args: { input: t.arg({ type: AddProjectMemberInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({
+      member: await addProjectMember(context.prisma, context.viewer!, {
+        projectId: input.projectId.id,
+        userId: input.userId?.id,
+        email: input.email ?? undefined,
+        role: input.role ?? undefined,
+      }),
+    }),
+  }),
+  changeProjectMemberRole: t.field({
+    type: ProjectMemberPayload,
+    description: 'Changes a member\'s role. Needs ADMIN (OWNER where owners are concerned); the last owner cannot be demoted.',
+    authScopes: { authenticated: true },
+    errors: { types: memberErrors },
+    args: { input: t.arg({ type: ChangeProjectMemberRoleInput, required: true }) },
+    resolve: async (_root, { input }, context) => ({
+      member: await changeProjectMemberRole(context.prisma, context.viewer!, {
+        projectId: input.projectId.id,
+        userId: input.userId.id,
+        role: input.role,
+      }),
+    }),
+  }),
+  removeProjectMember: t.field({
+    type: LeftProjectPayload,
+    description: 'Removes a member; their open issues in the project become unassigned. Needs ADMIN (OWNER to remove an owner).',
+    authScopes: { authenticated: true },
+    errors: { types: memberErrors },
+    args: { input: t.arg({ type: ProjectMemberRefInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      await removeProjectMember(context.prisma, context.viewer!, { projectId: input.projectId.id, userId: input.userId.id });
+      return { projectId: encodeGlobalID('Project', input.projectId.id), userId: encodeGlobalID('User', input.userId.id) };
+    },
+  }),
+  leaveProject: t.field({
+    type: LeftProjectPayload,
+    description: 'Leaves a project. The last owner cannot leave: transfer ownership or promote someone first.',
+    authScopes: { authenticated: true },
+    errors: { types: memberErrors },
+    args: { input: t.arg({ type: LeaveProjectInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      await leaveProject(context.prisma, context.viewer!, input.projectId.id);
+      return { projectId: encodeGlobalID('Project', input.projectId.id), userId: encodeGlobalID('User', context.viewer!.id) };
+    },
+  }),
+}));

@@ -1,0 +1,108 @@
+// Turns the API's issue filter and ordering into Prisma `where` / `orderBy`. Pure functions: the
+// caller always ANDs the result with the viewer's visibility filter.
+import { ValidationError } from '../domain/errors.js';
+import type { IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
+import { UUID } from './projects.js';
+
+type In<T> = { in?: readonly T[] | null; notIn?: readonly T[] | null };
+type IdFilter = { in?: readonly string[] | null; isNull?: boolean | null };
+type Range<T> = { gt?: T | null; gte?: T | null; lt?: T | null; lte?: T | null };
+
+export type IssueFilter = {
+  projectId?: string | null;
+  status?: In<IssueStatus> | null;
+  priority?: In<IssuePriority> | null;
+  assigneeId?: IdFilter | null;
+  reporterId?: IdFilter | null;
+  parentId?: IdFilter | null;
+  labelIds?: { some?: readonly string[] | null; every?: readonly string[] | null; none?: readonly string[] | null } | null;
+  createdAt?: Range<Date> | null;
+  updatedAt?: Range<Date> | null;
+  dueDate?: (Range<Date> & { isNull?: boolean | null }) | null;
+  archived?: boolean | null;
+  search?: string | null;
+  and?: readonly IssueFilter[] | null;
+  or?: readonly IssueFilter[] | null;
+  not?: IssueFilter | null;
+};
+
+export type IssueOrderField = 'PRIORITY' | 'STATUS' | 'DUE_DATE' | 'CREATED_AT' | 'UPDATED_AT' | 'NUMBER';
+export type IssueOrder = { field: IssueOrderField; direction: 'ASC' | 'DESC' };
+
+const MAX_DEPTH = 4;
+const MAX_LIST = 100;
+
+/** Ids that cannot exist (malformed UUIDs) match nothing rather than failing the query. */
+const ids = (field: string, list: readonly string[]) => {
+  if (list.length > MAX_LIST) throw ValidationError.field(field, `lists at most ${MAX_LIST} ids`);
+  return list.filter((id) => UUID.test(id));
+};
+
+function idFilter(field: string, filter: IdFilter): Prisma.IssueWhereInput[] {
+  const column = field as 'assigneeId' | 'reporterId' | 'parentId';
+  const parts: Prisma.IssueWhereInput[] = [];
+  if (filter.in) parts.push({ [column]: { in: ids(field, filter.in) } });
+  if (filter.isNull != null) parts.push({ [column]: filter.isNull ? null : { not: null } });
+  return parts;
+}
+
+const copy = <T>(list: readonly T[] | null | undefined): T[] | undefined => (list ? [...list] : undefined);
+const range = <T>(r: Range<T>) => ({ gt: r.gt ?? undefined, gte: r.gte ?? undefined, lt: r.lt ?? undefined, lte: r.lte ?? undefined });
+
+/** The `where` for one filter object; `and`/`or`/`not` nest at most MAX_DEPTH deep. */
+export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInput {
+  if (depth > MAX_DEPTH) throw ValidationError.field('filter', `nests and/or/not at most ${MAX_DEPTH} deep`);
+  const parts: Prisma.IssueWhereInput[] = [];
+  if (filter.projectId != null) parts.push({ projectId: UUID.test(filter.projectId) ? filter.projectId : '00000000-0000-0000-0000-000000000000' });
+  if (filter.status) parts.push({ status: { in: copy(filter.status.in), notIn: copy(filter.status.notIn) } });
+  if (filter.priority) parts.push({ priority: { in: copy(filter.priority.in), notIn: copy(filter.priority.notIn) } });
+  if (filter.assigneeId) parts.push(...idFilter('assigneeId', filter.assigneeId));
+  if (filter.reporterId) parts.push(...idFilter('reporterId', filter.reporterId));
+  if (filter.parentId) parts.push(...idFilter('parentId', filter.parentId));
+  if (filter.labelIds?.some) parts.push({ labels: { some: { labelId: { in: ids('labelIds', filter.labelIds.some) } } } });
+  for (const labelId of ids('labelIds', filter.labelIds?.every ?? [])) parts.push({ labels: { some: { labelId } } });
+  if (filter.labelIds?.none) parts.push({ labels: { none: { labelId: { in: ids('labelIds', filter.labelIds.none) } } } });
+  if (filter.createdAt) parts.push({ createdAt: range(filter.createdAt) });
+  if (filter.updatedAt) parts.push({ updatedAt: range(filter.updatedAt) });
+  if (filter.dueDate) {
+    parts.push({ dueDate: range(filter.dueDate) });
+    if (filter.dueDate.isNull != null) parts.push({ dueDate: filter.dueDate.isNull ? null : { not: null } });
+  }
+  if (filter.archived != null) parts.push({ archivedAt: filter.archived ? { not: null } : null });
+  const search = filter.search?.trim();
+  if (search) parts.push({ OR: [{ title: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
+  if (filter.and?.length) parts.push({ AND: filter.and.map((f) => issueWhere(f, depth + 1)) });
+  if (filter.or?.length) parts.push({ OR: filter.or.map((f) => issueWhere(f, depth + 1)) });
+  if (filter.not) parts.push({ NOT: issueWhere(filter.not, depth + 1) });
+  return { AND: parts };
+}
+
+/** True when the filter (at any depth) says something about archived issues. */
+export function mentionsArchived(filter: IssueFilter | null | undefined): boolean {
+  if (!filter) return false;
+  return filter.archived != null || [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived);
+}
+
+/** ORDER BY for the given keys plus `id` as the tie-breaker, so cursors never skip or repeat. */
+export function issueOrderBy(orderBy: readonly IssueOrder[] | null | undefined): Prisma.IssueOrderByWithRelationInput[] {
+  const keys = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
+  if (keys.length > 3) throw ValidationError.field('orderBy', 'takes at most 3 keys');
+  const order = keys.map(({ field, direction }): Prisma.IssueOrderByWithRelationInput => {
+    const sort = direction === 'ASC' ? 'asc' : 'desc';
+    switch (field) {
+      case 'PRIORITY':
+        return { priority: sort };
+      case 'STATUS':
+        return { status: sort };
+      case 'DUE_DATE':
+        return { dueDate: { sort, nulls: 'last' } };
+      case 'CREATED_AT':
+        return { createdAt: sort };
+      case 'UPDATED_AT':
+        return { updatedAt: sort };
+      case 'NUMBER':
+        return { number: sort };
+    }
+  });
+  return [...order, { id: keys[keys.length - 1].direction === 'ASC' ? 'asc' : 'desc' }];
+}
