@@ -34,7 +34,7 @@ export type GqlResponse<T> = {
   errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
 };
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: await workerDatabaseUrl(),
@@ -49,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase({ ...config, onQuery: options.onQuery }, logger);
   const tokens = new TokenService(config.jwt);
   const rateLimiter = createRateLimiter(config.redisUrl);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);

@@ -1,0 +1,80 @@
+// No N+1: the number of SQL statements for a nested read must not grow with the page size.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProjectAs, signUpUser, startTestApp, type SignedUp, type TestApp } from './helpers/app.js';
+
+const statements: string[] = [];
+let t: TestApp;
+let owner: SignedUp;
+
+beforeAll(async () => {
+  t = await startTestApp({}, { onQuery: (sql) => statements.push(sql) });
+  owner = await signUpUser(t);
+  const colleague = await signUpUser(t);
+  for (let p = 0; p < 3; p++) {
+    const project = await createProjectAs(t, owner.token);
+    await t.gql('mutation($i: AddProjectMemberInput!) { addProjectMember(input: $i) { __typename } }', { i: { projectId: project.id, userId: colleague.id } }, owner.token);
+    const labels: string[] = [];
+    for (const name of ['bug', 'feature']) {
+      const res = await t.gql<{ createLabel: { label: { id: string } } }>(
+        'mutation($i: CreateLabelInput!) { createLabel(input: $i) { ... on LabelPayload { label { id } } } }',
+        { i: { projectId: project.id, name } },
+        owner.token,
+      );
+      labels.push(res.data.createLabel.label.id);
+    }
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          t.gql(
+            'mutation($i: CreateIssueInput!) { createIssue(input: $i) { __typename } }',
+            { i: { projectId: project.id, title: `Issue ${batch * 10 + i}`, assigneeId: i % 2 ? colleague.id : owner.id, labelIds: labels.slice(0, 1 + (i % 2)) } },
+            owner.token,
+          ),
+        ),
+      );
+    }
+  }
+}, 180_000);
+afterAll(() => t.close());
+
+/** Runs `query` and returns the statements it sent, checking it answered without errors. */
+async function count(query: string, variables: Record<string, unknown>): Promise<{ statements: number; data: unknown }> {
+  statements.length = 0;
+  const res = await t.gql(query, variables, owner.token);
+  expect(res.errors).toBeUndefined();
+  if (process.env.SHOW_SQL) console.log(statements.length, statements.map((s) => s.slice(0, 120)));
+  return { statements: statements.length, data: res.data };
+}
+
+const NESTED = `query($n: Int!) { viewer { projects(first: $n) { edges { node { key owner { name } viewerCan { update }
+  issues(first: $n) { totalCount edges { node { key title assignee { name } reporter { name } labels { name } project { key } viewerCan { update } } } } } } } } }`;
+
+describe('SQL statements per request', () => {
+  it('stay the same for projects -> issues -> assignee, reporter, labels, project with 2 or 100 per page', async () => {
+    const small = await count(NESTED, { n: 2 });
+    const large = await count(NESTED, { n: 100 });
+    const issues = (data: unknown) =>
+      (data as { viewer: { projects: { edges: { node: { issues: { edges: unknown[] } } }[] } } }).viewer.projects.edges.reduce((sum, e) => sum + e.node.issues.edges.length, 0);
+    expect(issues(small.data)).toBe(4);
+    expect(issues(large.data)).toBe(300);
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThanOrEqual(6);
+  });
+
+  it('stay the same for the filtered issue list with 2 or 100 per page', async () => {
+    const query = `query($n: Int!) { issues(first: $n, filter: { assigneeId: { isNull: false } }, orderBy: [{ field: PRIORITY, direction: DESC }]) {
+      totalCount edges { node { key assignee { name } reporter { name } labels { name color } project { key name } parent { key } viewerCan { update delete } } } } }`;
+    const small = await count(query, { n: 2 });
+    const large = await count(query, { n: 100 });
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it('stay the same for members and labels of a project', async () => {
+    const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>('{ viewer { projects(first: 1) { edges { node { id } } } } }', {}, owner.token);
+    const id = projects.data.viewer.projects.edges[0].node.id;
+    const query = `query($id: ID!, $n: Int!) { project(id: $id) { members(first: $n) { edges { node { role user { name } } } } labels(first: $n) { edges { node { name } } } } }`;
+    const small = await count(query, { id, n: 1 });
+    const large = await count(query, { id, n: 100 });
+    expect(large.statements).toBe(small.statements);
+  });
+});
