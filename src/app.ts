@@ -2,6 +2,7 @@
 // app.fetch directly.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { parse } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
@@ -13,6 +14,8 @@ type ServerContext = { req?: IncomingMessage };
 export type App = ReturnType<typeof createYoga<ServerContext, GraphQLContext>>;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Documents longer than this are refused while parsing, before any other work. */
+export const MAX_TOKENS = 5000;
 
 /** The GraphiQL page with its assets inlined from npm, so the playground works offline. */
 async function loadGraphiQL() {
@@ -52,6 +55,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   };
 
+  const tokenLimit: Plugin = {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => parse(source, { ...options, maxTokens: MAX_TOKENS }));
+    },
+  };
+
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -79,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       createContext(deps, request, requestIds.get(request)?.id ?? randomUUID(), req?.socket.remoteAddress),
     plugins: [
       httpPlugin,
+      tokenLimit,
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });

@@ -18,6 +18,12 @@ export class LoginThrottle {
     if (byAccount.count >= this.limits.perAccount.max) throw new RateLimitedError(byAccount.retryAfterSeconds);
   }
 
+  /** Counts a sign-up from `ip` (each costs a bcrypt hash) against the same per-address limit. */
+  async admitSignUp(ip: string): Promise<void> {
+    const byIp = await this.limiter.hit(`signup:ip:${ip}`, this.limits.perIp);
+    if (byIp.count > this.limits.perIp.max) throw new RateLimitedError(byIp.retryAfterSeconds);
+  }
+
   async failed(email: string): Promise<void> {
     await this.limiter.hit(`login:account:${email}`, this.limits.perAccount);
   }

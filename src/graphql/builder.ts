@@ -1,5 +1,6 @@
 // The Pothos builder: plugins and their settings only. Types live in ./types, one file each.
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -9,6 +10,7 @@ import { getDatamodel } from '../generated/pothos-types.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { GraphQLContext } from './context.js';
 import { authScopes, type AuthScopes } from './scopes.js';
+import { complexityError, fieldComplexity, QUERY_LIMITS } from './complexity.js';
 
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -25,12 +27,18 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
 }>({
   // scope-auth first, so authorization runs before any other plugin's wrapping.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: async (context) => authScopes(context),
     unauthorizedError: (_parent, context) =>
       context.viewer ? new ForbiddenError('You are not allowed to do this') : new UnauthenticatedError(),
+  },
+  // Cost is computed from the real arguments (variables included) before any resolver runs.
+  complexity: {
+    fieldComplexity,
+    limit: QUERY_LIMITS,
+    complexityError,
   },
   errors: {
     directResult: true,

@@ -25,9 +25,13 @@ const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at 
 
 const signUpInput = z.object({ email, name, password: passwordSchema });
 
-/** Creates an account and logs it in. ValidationError on bad input, ConflictError if the email is taken. */
+/**
+ * Creates an account and logs it in. ValidationError on bad input, ConflictError if the email is
+ * taken, RateLimitedError past the per-address limit.
+ */
 export async function signUp(deps: AuthDeps, input: unknown, client: ClientInfo): Promise<Session> {
   const data = parseInput(signUpInput, input);
+  await deps.throttle.admitSignUp(client.ip);
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
   const user = await uniqueOrConflict(
     () => deps.prisma.user.create({ data: { email: data.email, name: data.name, passwordHash } }),

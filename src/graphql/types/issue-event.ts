@@ -1,19 +1,34 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import type { IssueEvent } from '../../generated/prisma/client.js';
 import { memberOf, rawId } from '../ids.js';
 import { IssueEventType } from '../../generated/prisma/enums.js';
+
+/** History stores raw ids; the API shows global IDs like everywhere else. */
+const ID_FIELDS: Record<string, string> = { assigneeId: 'User', parentId: 'Issue', labels: 'Label' };
+function shown(event: IssueEvent, value: string | null): string | null {
+  const typename = event.type === 'COMMENTED' ? 'Comment' : ID_FIELDS[event.field ?? ''];
+  return value !== null && typename ? encodeGlobalID(typename, value) : value;
+}
 
 const IssueEventTypeEnum = builder.enumType(IssueEventType, { name: 'IssueEventType' });
 
 builder.prismaNode('IssueEvent', {
   description: 'One change in an issue\'s history.',
   id: { field: 'id' },
+  // A node that is missing or hidden resolves to null instead of an error.
+  nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), issue: { deletedAt: null, project: memberOf(context) } }),
   fields: (t) => ({
     type: t.expose('type', { type: IssueEventTypeEnum }),
     actor: t.relation('actor', { nullable: true, description: 'Who made the change (null if their account is gone).' }),
     field: t.exposeString('field', { nullable: true, description: 'For UPDATED: the field that changed (status, assigneeId…); labels for label events.' }),
-    fromValue: t.exposeString('fromValue', { nullable: true, description: 'The value before (enum names, ISO dates, raw ids).' }),
-    toValue: t.exposeString('toValue', { nullable: true, description: 'The value after.' }),
+    fromValue: t.string({
+      nullable: true,
+      description: 'The value before: enum names, ISO dates, text, or global IDs for users, issues and labels.',
+      resolve: (event) => shown(event, event.fromValue),
+    }),
+    toValue: t.string({ nullable: true, description: 'The value after (for COMMENTED, the comment\'s ID).', resolve: (event) => shown(event, event.toValue) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

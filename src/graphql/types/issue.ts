@@ -25,6 +25,8 @@ import {
 export const IssueRef = builder.prismaNode('Issue', {
   description: 'A unit of work in a project, known by its key (API-42).',
   id: { field: 'id' },
+  // A node that is missing or hidden resolves to null instead of an error.
+  nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, project: memberOf(context) }),
   fields: (t) => ({
     key: t.string({

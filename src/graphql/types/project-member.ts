@@ -10,6 +10,8 @@ import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectM
 export const ProjectMemberRef = builder.prismaNode('ProjectMember', {
   description: 'A user\'s membership in a project, with their role.',
   id: { field: 'id' },
+  // A node that is missing or hidden resolves to null instead of an error.
+  nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),
   fields: (t) => ({
     user: t.relation('user'),

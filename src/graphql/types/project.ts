@@ -28,6 +28,8 @@ export const ProjectRoleEnum = builder.enumType('ProjectRole', {
 export const ProjectRef = builder.prismaNode('Project', {
   description: 'A project: members with roles, and the issues they track under a short key such as API.',
   id: { field: 'id' },
+  // A node that is missing or hidden resolves to null instead of an error.
+  nullable: true,
   // Node lookups see only projects the viewer belongs to; the rest look missing.
   findUnique: (id, context) => ({ id: rawId(id), ...memberOf(context) }),
   fields: (t) => ({

@@ -7,6 +7,8 @@ import { ProjectFilterInput, ProjectOrderInput } from './project.js';
 export const UserRef = builder.prismaNode('User', {
   description: 'A person with an account.',
   id: { field: 'id' },
+  // A node that is missing or hidden resolves to null instead of an error.
+  nullable: true,
   findUnique: (id) => ({ id: rawId(id) }),
   fields: (t) => ({
     name: t.exposeString('name'),
