@@ -42,7 +42,10 @@ export const builder = new SchemaBuilder<{
   },
   errors: {
     directResult: true,
-    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+    defaultUnionOptions: {
+      name: ({ fieldName }) => `${capitalize(fieldName)}Result`,
+      description: 'The payload on success, or one of the typed errors (all implement Error).',
+    },
   },
   prisma: {
     client: (context) => context.prisma,
@@ -56,7 +59,18 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { authScopes: { authenticated: true } },
-    nodesQueryOptions: { authScopes: { authenticated: true } },
+    nodeQueryOptions: {
+      authScopes: { authenticated: true },
+      description: 'Any object by its global ID; null if it does not exist or you cannot see it.',
+    },
+    nodesQueryOptions: {
+      authScopes: { authenticated: true },
+      description: 'Several objects by global ID, in order; null for each you cannot see.',
+    },
+    nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
+    idFieldOptions: { description: 'Global ID: opaque, stable, unique across types.' },
+    pageInfoTypeOptions: { description: 'Where a page sits in the list, with the cursors to move on.' },
+    defaultConnectionTypeOptions: { description: 'A page of a list (Relay connection).' },
+    defaultEdgeTypeOptions: { description: 'One item of a page, with its cursor.' },
   },
 });

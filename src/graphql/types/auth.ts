@@ -16,11 +16,11 @@ const AuthPayload = builder.objectRef<Session>('AuthPayload').implement({
   description:
     'A logged-in session. Send `accessToken` as `Authorization: Bearer <token>`; before it expires, exchange `refreshToken` with `refreshSession` for new tokens (each refresh token works once).',
   fields: (t) => ({
-    accessToken: t.string({ resolve: (s) => s.accessToken.token }),
+    accessToken: t.string({ description: 'A JWT for the Authorization header; valid for 30 minutes.', resolve: (s) => s.accessToken.token }),
     accessTokenExpiresAt: t.field({ type: 'DateTime', resolve: (s) => s.accessToken.expiresAt }),
-    refreshToken: t.string({ resolve: (s) => s.refreshToken.token }),
+    refreshToken: t.string({ description: 'Single-use: exchange it with refreshSession for new tokens. Keep it secret.', resolve: (s) => s.refreshToken.token }),
     refreshTokenExpiresAt: t.field({ type: 'DateTime', resolve: (s) => s.refreshToken.expiresAt }),
-    user: t.field({ type: UserRef, resolve: (s) => s.user }),
+    user: t.field({ type: UserRef, description: 'The logged-in user.', resolve: (s) => s.user }),
   }),
 });
 

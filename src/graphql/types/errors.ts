@@ -30,7 +30,7 @@ export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement(
   description: 'What every expected failure has in common.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'A human-readable explanation, in English.' }),
-    code: t.field({ type: ErrorCodeEnum, resolve: (error) => error.code }),
+    code: t.field({ type: ErrorCodeEnum, description: 'Stable and machine-readable: branch on this, not on the message.', resolve: (error) => error.code }),
   }),
 });
 
@@ -38,7 +38,7 @@ const FieldErrorRef = builder.objectRef<FieldIssue>('FieldError').implement({
   description: 'One input field that broke a rule.',
   fields: (t) => ({
     field: t.exposeString('field', { description: 'The input field path, dot-separated (e.g. `title`).' }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: 'What is wrong with it, in English.' }),
   }),
 });
 
@@ -47,7 +47,7 @@ builder.objectType(ValidationError, {
   description: 'The input broke one or more rules; nothing was changed.',
   interfaces: [ErrorInterface],
   fields: (t) => ({
-    fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.issues }),
+    fieldErrors: t.field({ type: [FieldErrorRef], description: 'Every field that broke a rule.', resolve: (error) => error.issues }),
   }),
 });
 
