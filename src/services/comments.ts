@@ -1,4 +1,4 @@
-// Comments on issues. Members comment; authors edit their own; authors and admins delete (soft).
+// Comments on issues. Members comment and edit or delete their own; admins delete any (soft).
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
@@ -37,14 +37,15 @@ async function requireComment(prisma: PrismaClient, viewer: Viewer, id: string) 
 /** Edits a comment; only its author may. */
 export async function updateComment(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Comment> {
   const data = parseInput(z.object({ id: z.string(), body }), input);
-  const { comment } = await requireComment(prisma, viewer, data.id);
-  if (comment.authorId !== viewer.id) throw new ForbiddenError('Only the author can edit a comment');
+  const { comment, role } = await requireComment(prisma, viewer, data.id);
+  if (comment.authorId !== viewer.id || !atLeast(role, 'MEMBER')) throw new ForbiddenError('Only the author, as a MEMBER or higher, can edit a comment');
   return prisma.comment.update({ where: { id: data.id }, data: { body: data.body, editedAt: new Date() } });
 }
 
 /** Deletes a comment (soft); its author or a project admin may. */
 export async function deleteComment(prisma: PrismaClient, viewer: Viewer, id: string): Promise<void> {
   const { comment, role } = await requireComment(prisma, viewer, id);
-  if (comment.authorId !== viewer.id && !atLeast(role, 'ADMIN')) throw new ForbiddenError('Only the author or an admin can delete a comment');
+  const ownAsMember = comment.authorId === viewer.id && atLeast(role, 'MEMBER');
+  if (!ownAsMember && !atLeast(role, 'ADMIN')) throw new ForbiddenError('Only the author (as a MEMBER or higher) or an admin can delete a comment');
   await prisma.comment.update({ where: { id }, data: { deletedAt: new Date() } });
 }

@@ -2,7 +2,7 @@
 // caller always ANDs the result with the viewer's visibility filter.
 import { ValidationError } from '../domain/errors.js';
 import type { IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
-import { UUID } from './projects.js';
+import { escapeLike, UUID } from './projects.js';
 
 type In<T> = { in?: readonly T[] | null; notIn?: readonly T[] | null };
 type IdFilter = { in?: readonly string[] | null; isNull?: boolean | null };
@@ -69,7 +69,7 @@ export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInp
     if (filter.dueDate.isNull != null) parts.push({ dueDate: filter.dueDate.isNull ? null : { not: null } });
   }
   if (filter.archived != null) parts.push({ archivedAt: filter.archived ? { not: null } : null });
-  const search = filter.search?.trim();
+  const search = escapeLike(filter.search?.trim());
   if (search) parts.push({ OR: [{ title: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
   if (filter.and?.length) parts.push({ AND: filter.and.map((f) => issueWhere(f, depth + 1)) });
   if (filter.or?.length) parts.push({ OR: filter.or.map((f) => issueWhere(f, depth + 1)) });

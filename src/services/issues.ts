@@ -138,7 +138,7 @@ async function requireAssignable(db: Db, projectId: string, userId: string): Pro
 async function requireParent(db: Db, projectId: string, parentId: string, childId: string | null): Promise<void> {
   let cursor: string | null = parentId;
   for (let depth = 0; cursor; depth++) {
-    if (cursor === childId) throw ValidationError.field('parentId', 'would make the issue its own ancestor');
+    if (cursor === childId || depth > 1000) throw ValidationError.field('parentId', 'would make the issue its own ancestor');
     const ancestor: { projectId: string; parentId: string | null; deletedAt: Date | null } | null = await db.issue.findUnique({
       where: { id: cursor },
       select: { projectId: true, parentId: true, deletedAt: true },
@@ -185,6 +185,9 @@ export async function updateIssue(prisma: PrismaClient, viewer: Viewer, input: u
   const data = parseInput(updateIssueInput, input);
   const { projectId } = await requireIssue(prisma, viewer, data.id, 'MEMBER');
   return prisma.$transaction(async (tx) => {
+    // Parent changes in one project take turns, so two of them cannot each pass the cycle check
+    // against the other's uncommitted edge (nor deadlock on each other's rows).
+    if (data.parentId !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`issue-parents:${projectId}`}))`;
     await tx.$executeRaw`SELECT 1 FROM issues WHERE id = ${data.id}::uuid FOR UPDATE`;
     const current = await tx.issue.findUniqueOrThrow({ where: { id: data.id }, include: { labels: { select: { labelId: true } } } });
     if (current.deletedAt) throw new NotFoundError('Issue');
@@ -231,29 +234,38 @@ export async function updateIssue(prisma: PrismaClient, viewer: Viewer, input: u
   });
 }
 
-async function recordAndSet(prisma: PrismaClient, viewer: Viewer, id: string, type: IssueEventType, data: Prisma.IssueUncheckedUpdateInput): Promise<Issue> {
+/** Sets `data` and records `type` only if the issue is still in state `from`; otherwise a no-op. */
+async function recordAndSet(
+  prisma: PrismaClient,
+  viewer: Viewer,
+  id: string,
+  type: IssueEventType,
+  from: Prisma.IssueWhereInput,
+  data: Prisma.IssueUncheckedUpdateInput,
+): Promise<Issue> {
   return prisma.$transaction(async (tx) => {
-    await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
-    return tx.issue.update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+    const { count } = await tx.issue.updateMany({ where: { id, ...from }, data: { ...data, version: { increment: 1 } } });
+    if (count === 1) await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
+    return tx.issue.findUniqueOrThrow({ where: { id } });
   });
 }
 
 /** Archives or unarchives an issue (archived issues leave default lists); needs MEMBER. */
 export async function setIssueArchived(prisma: PrismaClient, viewer: Viewer, id: string, archived: boolean): Promise<Issue> {
   await requireIssue(prisma, viewer, id, 'MEMBER');
-  return recordAndSet(prisma, viewer, id, archived ? 'ARCHIVED' : 'UNARCHIVED', { archivedAt: archived ? new Date() : null });
+  return recordAndSet(prisma, viewer, id, archived ? 'ARCHIVED' : 'UNARCHIVED', { archivedAt: archived ? null : { not: null } }, { archivedAt: archived ? new Date() : null });
 }
 
 /** Deletes an issue (soft: restorable); needs ADMIN, or MEMBER for its own reporter. */
 export async function deleteIssue(prisma: PrismaClient, viewer: Viewer, id: string): Promise<Issue> {
   const issue = await requireIssue(prisma, viewer, id, 'MEMBER');
   if (issue.reporterId !== viewer.id && !atLeast(issue.role, 'ADMIN')) throw new ForbiddenError('Only admins and the reporter can delete an issue');
-  return recordAndSet(prisma, viewer, id, 'DELETED', { deletedAt: new Date() });
+  return recordAndSet(prisma, viewer, id, 'DELETED', { deletedAt: null }, { deletedAt: new Date() });
 }
 
 /** Brings a deleted issue back; same rights as deleting it. */
 export async function restoreIssue(prisma: PrismaClient, viewer: Viewer, id: string): Promise<Issue> {
   const issue = await requireIssue(prisma, viewer, id, 'MEMBER', { deleted: true });
   if (issue.reporterId !== viewer.id && !atLeast(issue.role, 'ADMIN')) throw new ForbiddenError('Only admins and the reporter can restore an issue');
-  return recordAndSet(prisma, viewer, id, 'RESTORED', { deletedAt: null });
+  return recordAndSet(prisma, viewer, id, 'RESTORED', { deletedAt: { not: null } }, { deletedAt: null });
 }

@@ -11,6 +11,9 @@ import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/p
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import type { Db } from './db.js';
 
+/** Escapes LIKE's wildcards so a search for `50%` means those characters. */
+export const escapeLike = (text: string | undefined) => text?.replace(/[\\%_]/g, '\\$&');
+
 /** Higher outranks lower: owners can do all admins can, and so on. */
 export const ROLE_RANK: Record<ProjectRole, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3, OWNER: 4 };
 
@@ -41,6 +44,7 @@ export async function requireRole(db: Db, viewer: Viewer, projectId: string, min
 
 /** Locks the project row until the transaction ends, so membership checks and changes cannot interleave. */
 async function lockProject(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
+  if (!UUID.test(projectId)) throw new NotFoundError('Project');
   await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
 }
 
@@ -99,6 +103,8 @@ export async function transferProjectOwnership(prisma: PrismaClient, viewer: Vie
   if (newOwnerId === viewer.id) throw ValidationError.field('newOwnerId', 'is already the owner');
   return prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
+    // Again under the lock: a concurrent transfer may have made the viewer an ADMIN meanwhile.
+    await requireRole(tx, viewer, projectId, 'OWNER');
     const target = UUID.test(newOwnerId)
       ? await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: newOwnerId } } })
       : null;
@@ -126,7 +132,8 @@ export function listProjects<Q extends object>(
   query: Q,
 ): Promise<Project[]> {
   const filter = options.filter ?? {};
-  const search = filter.search?.trim();
+  // LIKE wildcards in the search text are literal characters.
+  const search = escapeLike(filter.search?.trim());
   const order = options.orderBy ?? { field: 'CREATED_AT', direction: 'DESC' };
   const direction = order.direction === 'ASC' ? 'asc' : 'desc';
   return db.project.findMany({
@@ -203,10 +210,11 @@ const changeRoleInput = z.object({ projectId: z.string(), userId: z.string(), ro
 /** Changes a member's role; needs ADMIN, and OWNER where owners are concerned. The last owner cannot be demoted. */
 export async function changeProjectMemberRole(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<ProjectMember> {
   const data = parseInput(changeRoleInput, input);
-  const held = await requireRole(prisma, viewer, data.projectId, 'ADMIN');
-  if (data.role === 'OWNER' && held !== 'OWNER') throw new ForbiddenError('Only owners can make someone an owner');
+  await requireRole(prisma, viewer, data.projectId, 'ADMIN');
   return prisma.$transaction(async (tx) => {
     await lockProject(tx, data.projectId);
+    const held = await requireRole(tx, viewer, data.projectId, 'ADMIN');
+    if (data.role === 'OWNER' && held !== 'OWNER') throw new ForbiddenError('Only owners can make someone an owner');
     const target = await manageableMember(tx, viewer, data.projectId, data.userId, held);
     if (target.role === 'OWNER' && data.role !== 'OWNER') await keepAnOwner(tx, data.projectId, target.userId);
     return tx.projectMember.update({ where: { id: target.id }, data: { role: data.role } });
@@ -222,9 +230,10 @@ const memberRef = z.object({ projectId: z.string(), userId: z.string() });
 export async function removeProjectMember(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<void> {
   const data = parseInput(memberRef, input);
   if (data.userId === viewer.id) return leaveProject(prisma, viewer, data.projectId);
-  const held = await requireRole(prisma, viewer, data.projectId, 'ADMIN');
+  await requireRole(prisma, viewer, data.projectId, 'ADMIN');
   await prisma.$transaction(async (tx) => {
     await lockProject(tx, data.projectId);
+    const held = await requireRole(tx, viewer, data.projectId, 'ADMIN');
     const target = await manageableMember(tx, viewer, data.projectId, data.userId, held);
     await removeMembership(tx, target);
   });
@@ -235,7 +244,9 @@ export async function leaveProject(prisma: PrismaClient, viewer: Viewer, project
   await requireRole(prisma, viewer, projectId, 'VIEWER');
   await prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
-    const membership = await tx.projectMember.findUniqueOrThrow({ where: { projectId_userId: { projectId, userId: viewer.id } } });
+    // Again under the lock: a concurrent leave or removal may have taken the membership already.
+    const membership = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: viewer.id } } });
+    if (!membership) throw new NotFoundError('Project');
     await removeMembership(tx, membership);
   });
 }

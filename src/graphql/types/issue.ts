@@ -45,7 +45,7 @@ export const IssueRef = builder.prismaNode('Issue', {
     project: t.relation('project'),
     assignee: t.relation('assignee', { nullable: true }),
     reporter: t.relation('reporter'),
-    parent: t.relation('parent', { nullable: true, description: 'The issue this one is part of.' }),
+    parent: t.relation('parent', { nullable: true, description: 'The issue this one is part of (null if none, or deleted).', query: { where: { deletedAt: null } } }),
     children: t.relatedConnection('children', {
       cursor: 'id',
       maxSize: pageSize,
@@ -69,7 +69,7 @@ export const IssueRef = builder.prismaNode('Issue', {
       cursor: 'id',
       maxSize: pageSize,
       description: 'Every change to this issue, oldest first: who changed which field from what to what.',
-      query: () => ({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      query: () => ({ orderBy: [{ seq: 'asc' }] }),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -5,6 +5,7 @@ import { memberOf, rawId } from '../ids.js';
 import { IssueFilterInput, IssueOrderInput, toIssueFilter } from './issue-filter.js';
 import { OrderDirection } from './order-direction.js';
 import { ProjectViewerCan } from './viewer-can.js';
+import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Project } from '../../generated/prisma/client.js';
 import { issueListQuery } from '../../services/issues.js';
@@ -148,7 +149,7 @@ const ProjectIdInput = builder.inputType('ProjectIdInput', {
 const TransferProjectOwnershipInput = builder.inputType('TransferProjectOwnershipInput', {
   fields: (t) => ({
     projectId: t.globalID({ required: true, for: [ProjectRef] }),
-    newOwnerId: t.globalID({ required: true, description: 'A member of the project (a User id).' }),
+    newOwnerId: t.globalID({ required: true, for: [UserRef], description: 'A member of the project (a User id).' }),
   }),
 });
 
