@@ -2,7 +2,7 @@
 // app.fetch directly.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
@@ -16,6 +16,21 @@ export type App = ReturnType<typeof createYoga<ServerContext, GraphQLContext>>;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Documents longer than this are refused while parsing, before any other work. */
 export const MAX_TOKENS = 5000;
+
+/** Variables nested deeper than this are refused: graphql-js coerces them recursively and would run out of stack. */
+export const MAX_VARIABLE_DEPTH = 64;
+
+/** True when `value` nests objects and arrays more than `max` levels deep (checked without recursion). */
+function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 /** The GraphiQL page with its assets inlined from npm, so the playground works offline. */
 async function loadGraphiQL() {
@@ -55,6 +70,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   };
 
+  const variableDepthLimit: Plugin = {
+    onParams({ params }) {
+      if (nestsDeeperThan(params.variables, MAX_VARIABLE_DEPTH)) {
+        throw new GraphQLError(`Variables may nest at most ${MAX_VARIABLE_DEPTH} levels deep`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+      }
+    },
+  };
+
   const tokenLimit: Plugin = {
     onParse({ setParseFn }) {
       setParseFn((source, options) => parse(source, { ...options, maxTokens: MAX_TOKENS }));
@@ -89,6 +112,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     plugins: [
       httpPlugin,
       tokenLimit,
+      variableDepthLimit,
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });

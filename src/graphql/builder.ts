@@ -25,6 +25,8 @@ export const builder = new SchemaBuilder<{
     Date: { Input: Date; Output: Date };
   };
   DefaultFieldNullability: false;
+  // Project.issues' relation query looks up where a page starts (services/issues.ts issuePageStart).
+  AsyncSelections: true;
 }>({
   // scope-auth first, so authorization runs before any other plugin's wrapping.
   plugins: [ScopeAuthPlugin, ComplexityPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin],

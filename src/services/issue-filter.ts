@@ -1,7 +1,8 @@
 // Turns the API's issue filter and ordering into Prisma `where` / `orderBy`. Pure functions: the
 // caller always ANDs the result with the viewer's visibility filter.
 import { ValidationError } from '../domain/errors.js';
-import type { IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
+import type { Issue, IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
+import { IssuePriority as PRIORITIES, IssueStatus as STATUSES } from '../generated/prisma/enums.js';
 import { escapeLike, UUID } from './projects.js';
 
 type In<T> = { in?: readonly T[] | null; notIn?: readonly T[] | null };
@@ -81,6 +82,46 @@ export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInp
 export function mentionsArchived(filter: IssueFilter | null | undefined): boolean {
   if (!filter) return false;
   return filter.archived != null || [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived);
+}
+
+type SortColumn = 'priority' | 'status' | 'dueDate' | 'createdAt' | 'updatedAt' | 'number' | 'id';
+const COLUMNS = { PRIORITY: 'priority', STATUS: 'status', DUE_DATE: 'dueDate', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt', NUMBER: 'number' } as const;
+// Enums sort in declared order, and Prisma's enum filters have no gt/lt: a range is an `in` list.
+const DECLARED: Partial<Record<SortColumn, string[]>> = { priority: Object.values(PRIORITIES), status: Object.values(STATUSES) };
+
+export type IssueSortValues = Pick<Issue, 'id' | 'priority' | 'status' | 'dueDate' | 'createdAt' | 'updatedAt' | 'number'>;
+
+/**
+ * Issues strictly after `row` in list order (strictly before it when `backward`), from the row's own
+ * sort values, so it works when `row` itself is no longer in the list. Same keys and nulls-last rule
+ * as issueOrderBy.
+ */
+export function issuesBeyond(row: IssueSortValues, orderBy: readonly IssueOrder[] | null | undefined, backward: boolean): Prisma.IssueWhereInput {
+  const given = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
+  const keys = [
+    ...given.map(({ field, direction }) => ({ column: COLUMNS[field] as SortColumn, asc: direction === 'ASC' })),
+    { column: 'id' as const, asc: given[given.length - 1].direction === 'ASC' },
+  ];
+  const branches: Prisma.IssueWhereInput[] = [];
+  keys.forEach(({ column, asc }, i) => {
+    const value = row[column];
+    const op = asc !== backward ? 'gt' : 'lt';
+    const declared = DECLARED[column];
+    let beyond: Prisma.IssueWhereInput | null;
+    if (declared) {
+      const at = declared.indexOf(value as string);
+      beyond = { [column]: { in: op === 'gt' ? declared.slice(at + 1) : declared.slice(0, at) } };
+    } else if (column !== 'dueDate') {
+      beyond = { [column]: { [op]: value } };
+    } else if (!backward) {
+      // No due date sorts last either way: after a date come the later dates, then the nulls.
+      beyond = value === null ? null : { OR: [{ dueDate: { [op]: value } }, { dueDate: null }] };
+    } else {
+      beyond = value === null ? { dueDate: { not: null } } : { dueDate: { [op]: value } };
+    }
+    if (beyond) branches.push({ AND: [...keys.slice(0, i).map((k) => ({ [k.column]: row[k.column] })), beyond] });
+  });
+  return { OR: branches };
 }
 
 /** ORDER BY for the given keys plus `id` as the tie-breaker, so cursors never skip or repeat. */

@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, NotFoundError, parseInput, ValidationErr
 import type { Issue, IssueEventType, Prisma, ProjectRole } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import type { Db } from './db.js';
-import { issueOrderBy, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
+import { issueOrderBy, issuesBeyond, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
 import { atLeast, requireRole, UUID, visibleProjects } from './projects.js';
 
 export const ISSUE_KEY = /^([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{0,8})$/;
@@ -45,10 +45,49 @@ export function issueListQuery(options: IssueListOptions) {
   return { where: { AND: where }, orderBy: issueOrderBy(options.orderBy) };
 }
 
-/** Issues the viewer may see across their projects, filtered and ordered. */
-export function listIssues<Q extends object>(db: Db, viewer: Viewer, options: IssueListOptions, query: Q): Promise<Issue[]> {
+export type PageStart = { cursor: { id: string }; skip: number };
+
+/**
+ * Where the page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor` + `skip`.
+ * Prisma needs the cursor's row in the list: once that issue has left it (archived, deleted, edited
+ * out of the filter) it drops the next issue (top-level lists) or returns nothing (nested ones). So
+ * the page is anchored on the first issue still listed at or beyond the cursor's sort position: the
+ * cursor itself (skip 1) or its next neighbour (skip 0). `sameProject`: a project's own list.
+ */
+export async function issuePageStart(
+  db: Db,
+  viewer: Viewer,
+  options: IssueListOptions,
+  cursorId: string,
+  backward: boolean,
+  sameProject = false,
+): Promise<PageStart> {
+  const asGiven = { cursor: { id: cursorId }, skip: 1 };
+  const row = UUID.test(cursorId)
+    ? await db.issue.findFirst({
+        where: { id: cursorId, project: visibleProjects(viewer) },
+        select: { id: true, projectId: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
+      })
+    : null;
+  if (!row) return asGiven;
   const { where, orderBy } = issueListQuery(options);
-  return db.issue.findMany({ ...query, where: { AND: [where, visibleIssues(viewer)] }, orderBy });
+  const anchor = await db.issue.findFirst({
+    where: {
+      AND: [where, visibleIssues(viewer), sameProject ? { projectId: row.projectId } : {}, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
+    },
+    orderBy,
+    take: backward ? -1 : 1,
+    select: { id: true },
+  });
+  return !anchor || anchor.id === row.id ? asGiven : { cursor: { id: anchor.id }, skip: 0 };
+}
+
+/** Issues the viewer may see across their projects, filtered and ordered; paged as issuePageStart says. */
+export async function listIssues<Q extends object>(db: Db, viewer: Viewer, options: IssueListOptions, query: Q): Promise<Issue[]> {
+  const { where, orderBy } = issueListQuery(options);
+  const page = query as { cursor?: { id?: string }; take?: number };
+  const start = page.cursor?.id ? await issuePageStart(db, viewer, options, page.cursor.id, (page.take ?? 0) < 0) : {};
+  return db.issue.findMany({ ...query, ...start, where: { AND: [where, visibleIssues(viewer)] }, orderBy });
 }
 
 /** How many issues listIssues would return without paging. */

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { pageSize } from '../paging.js';
+import { idOfCursor, pageSize } from '../paging.js';
 import { memberOf, rawId } from '../ids.js';
 import { IssueFilterInput, IssueOrderInput, toIssueFilter } from './issue-filter.js';
 import { OrderDirection } from './order-direction.js';
@@ -8,7 +8,7 @@ import { ProjectViewerCan } from './viewer-can.js';
 import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Project } from '../../generated/prisma/client.js';
-import { issueListQuery } from '../../services/issues.js';
+import { issueListQuery, issuePageStart } from '../../services/issues.js';
 import {
   createProject,
   deleteProject,
@@ -73,7 +73,16 @@ export const ProjectRef = builder.prismaNode('Project', {
         filter: t.arg({ type: IssueFilterInput }),
         orderBy: t.arg({ type: [IssueOrderInput], description: 'Up to 3 sort keys; id breaks ties.' }),
       },
-      query: (args) => issueListQuery({ filter: toIssueFilter(args.filter), orderBy: args.orderBy }),
+      // Our cursor and skip win over Pothos' (see issuePageStart for why they differ).
+      query: async (args, context) => {
+        const options = { filter: toIssueFilter(args.filter), orderBy: args.orderBy };
+        // The connection's own arguments are there too, though not in the declared type.
+        const page = args as { after?: string | null; before?: string | null; last?: number | null };
+        const cursorId = idOfCursor(page.after ?? page.before);
+        const backward = page.before != null || page.last != null;
+        const start = cursorId && context.viewer ? await issuePageStart(context.prisma, context.viewer, options, cursorId, backward, true) : {};
+        return { ...issueListQuery(options), ...start };
+      },
     }),
   }),
 });
