@@ -47,7 +47,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const httpPlugin: Plugin = {
     onRequest({ request, endResponse, fetchAPI }) {
       const given = request.headers.get('x-request-id');
-      requestIds.set(request, { id: given && REQUEST_ID.test(given) ? given : randomUUID(), started: performance.now() });
+      const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+      requestIds.set(request, { id, started: performance.now() });
+      logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null && request.body) {

@@ -21,6 +21,14 @@ function run(env: Record<string, string>, args: string[] = []): Run {
   return { child, output: () => output, exited };
 }
 
+async function waitFor(r: Run, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(r.output())) {
+    if (Date.now() > deadline || r.child.exitCode !== null) throw new Error(`never saw ${pattern}: ${r.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 async function waitForListening(r: Run, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -52,7 +60,7 @@ describe('the server process', () => {
 
   it('keeps embedded data across a restart and shuts down gracefully on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'trackr-server-'));
-    const env = { DATA_DIR: dataDir, PORT: '0', BCRYPT_COST: '10' };
+    const env = { DATA_DIR: dataDir, PORT: '0', BCRYPT_COST: '10', LOG_LEVEL: 'debug' };
     const signUp = (url: string) =>
       fetch(`${url}/graphql`, {
         method: 'POST',
@@ -65,9 +73,10 @@ describe('the server process', () => {
 
     const first = run(env);
     const url = await waitForListening(first);
-    // A request in flight when SIGTERM arrives still gets its answer.
+    // A request in flight when SIGTERM arrives still gets its answer (the server reports at debug
+    // level when it has received a request; signUp then spends a bcrypt hash before answering).
     const inFlight = signUp(url);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(first, /"path":"\/graphql","msg":"request started"/);
     first.child.kill('SIGTERM');
     expect((await inFlight).data.signUp.__typename).toBe('AuthPayload');
     expect(await first.exited).toBe(0);
