@@ -2,6 +2,7 @@
 // adapter-pg. The pool is ours so that start-up can check it and shutdown can drain it.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -39,13 +40,17 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     await pool.end();
     await embedded?.stop();
   };
+  let version: string;
   try {
-    await pool.query('SELECT 1');
+    version = (await pool.query<{ version: string }>('SELECT version()')).rows[0].version;
   } catch (error) {
     await close().catch(() => {});
     throw new DatabaseUnavailableError(`Cannot reach the database at ${description}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // PGlite serves every connection from one session, where names prepared by two connections
+  // would collide; it gains nothing from them anyway.
+  const prepared = !version.includes('PGlite');
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, prepared ? { statementNameGenerator: preparedStatementName } : {}) });
   return {
     prisma,
     pool,
@@ -55,6 +60,14 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
       await close();
     },
   };
+}
+
+/**
+ * Names each distinct SQL text, so that every pooled connection parses and plans it once and
+ * then only binds and executes it (Prisma's SQL for a given query shape is stable).
+ */
+function preparedStatementName(query: { sql: string }): string {
+  return `trackr_${createHash('sha1').update(query.sql).digest('base64url')}`;
 }
 
 export function createPool(url: string, options: Pick<Config, 'poolSize' | 'connectTimeoutMs'>): pg.Pool {
