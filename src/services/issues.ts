@@ -160,7 +160,8 @@ export async function createIssue(prisma: PrismaClient, viewer: Viewer, input: u
         parentId: data.parentId ?? null,
         reporterId: viewer.id,
         closedAt: CLOSED.includes(data.status) ? new Date() : null,
-        labels: { create: labels.map((labelId) => ({ labelId })) },
+        // An empty nested create would make Prisma re-read the new row in an extra statement.
+        ...(labels.length ? { labels: { create: labels.map((labelId) => ({ labelId })) } } : {}),
       },
     });
     await tx.issueEvent.create({ data: { issueId: issue.id, actorId: viewer.id, type: 'CREATED' } });
