@@ -12,15 +12,18 @@ export class LoginThrottle {
 
   /** Counts an attempt from `ip`; RateLimitedError if the address or the account is over its limit. */
   async admit(email: string, ip: string): Promise<void> {
-    const byIp = await this.limiter.hit(`login:ip:${ip}`, this.limits.perIp);
-    if (byIp.count > this.limits.perIp.max) throw new RateLimitedError(byIp.retryAfterSeconds);
+    await this.admitAddress('login', ip);
     const byAccount = await this.limiter.peek(`login:account:${email}`);
     if (byAccount.count >= this.limits.perAccount.max) throw new RateLimitedError(byAccount.retryAfterSeconds);
   }
 
   /** Counts a sign-up from `ip` (each costs a bcrypt hash) against the same per-address limit. */
   async admitSignUp(ip: string): Promise<void> {
-    const byIp = await this.limiter.hit(`signup:ip:${ip}`, this.limits.perIp);
+    await this.admitAddress('signup', ip);
+  }
+
+  private async admitAddress(kind: 'login' | 'signup', ip: string): Promise<void> {
+    const byIp = await this.limiter.hit(`${kind}:ip:${ip}`, this.limits.perIp);
     if (byIp.count > this.limits.perIp.max) throw new RateLimitedError(byIp.retryAfterSeconds);
   }
 
