@@ -26,16 +26,11 @@ export async function resolveViewer(
 ): Promise<Viewer | null> {
   if (!token) return null;
   const claims = await tokens.verify(token);
-  const user = await prisma.user.findUnique({
-    where: { id: claims.userId },
-    select: {
-      isActive: true,
-      tokenVersion: true,
-      sessions: { where: { id: claims.sessionId, revokedAt: null }, select: { id: true } },
-    },
+  // One flat lookup: the live session of an active user whose token version still matches.
+  const session = await prisma.refreshSession.findFirst({
+    where: { id: claims.sessionId, userId: claims.userId, revokedAt: null, user: { isActive: true, tokenVersion: claims.tokenVersion } },
+    select: { id: true },
   });
-  if (!user || !user.isActive || user.tokenVersion !== claims.tokenVersion || user.sessions.length === 0) {
-    throw new UnauthenticatedError('The access token has been revoked');
-  }
+  if (!session) throw new UnauthenticatedError('The access token has been revoked');
   return { id: claims.userId, sessionId: claims.sessionId };
 }

@@ -134,7 +134,7 @@ const createIssueInput = z.object({
  * assignee must be a member, the parent and labels must belong to the project. Locking the
  * project's counter row serialises concurrent creators, so numbers are never duplicated or skipped.
  */
-export async function createIssue(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Issue> {
+export async function createIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, input: unknown, query?: Q): Promise<Issue> {
   const data = parseInput(createIssueInput, input);
   await requireRole(prisma, viewer, data.projectId, 'MEMBER');
   return prisma.$transaction(async (tx) => {
@@ -147,6 +147,7 @@ export async function createIssue(prisma: PrismaClient, viewer: Viewer, input: u
       select: { issueCounter: true },
     });
     const issue = await tx.issue.create({
+      ...query,
       data: {
         projectId: data.projectId,
         number: issueCounter,
@@ -221,7 +222,7 @@ const show = (value: unknown): string | null =>
  * ConflictError carrying the current issue instead of overwriting someone else's change; without
  * it, concurrent updates still never lose each other's fields (the row is locked while merging).
  */
-export async function updateIssue(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Issue> {
+export async function updateIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, input: unknown, query?: Q): Promise<Issue> {
   const data = parseInput(updateIssueInput, input);
   const { projectId } = await requireIssue(prisma, viewer, data.id, 'MEMBER');
   return prisma.$transaction(async (tx) => {
@@ -267,33 +268,34 @@ export async function updateIssue(prisma: PrismaClient, viewer: Viewer, input: u
       events.push(...added.map((id) => ({ type: 'LABEL_ADDED' as const, field: 'labels', fromValue: null, toValue: id })));
       events.push(...removed.map((id) => ({ type: 'LABEL_REMOVED' as const, field: 'labels', fromValue: id, toValue: null })));
     }
-    const { labels: _labels, ...unchanged } = current;
-    if (events.length === 0) return unchanged;
+    // The payload is read inside the transaction, so it shows exactly this change.
+    if (events.length === 0) return tx.issue.findUniqueOrThrow({ ...query, where: { id: data.id } });
     await tx.issueEvent.createMany({ data: events.map((e) => ({ ...e, issueId: data.id, actorId: viewer.id })) });
-    return tx.issue.update({ where: { id: data.id }, data: { ...update, version: { increment: 1 } } });
+    return tx.issue.update({ ...query, where: { id: data.id }, data: { ...update, version: { increment: 1 } } });
   });
 }
 
 /** Sets `data` and records `type` only if the issue is still in state `from`; otherwise a no-op. */
-async function recordAndSet(
+async function recordAndSet<Q extends object>(
   prisma: PrismaClient,
   viewer: Viewer,
   id: string,
   type: IssueEventType,
   from: Prisma.IssueWhereInput,
   data: Prisma.IssueUncheckedUpdateInput,
+  query?: Q,
 ): Promise<Issue> {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.issue.updateMany({ where: { id, ...from }, data: { ...data, version: { increment: 1 } } });
     if (count === 1) await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
-    return tx.issue.findUniqueOrThrow({ where: { id } });
+    return tx.issue.findUniqueOrThrow({ ...query, where: { id } });
   });
 }
 
 /** Archives or unarchives an issue (archived issues leave default lists); needs MEMBER. */
-export async function setIssueArchived(prisma: PrismaClient, viewer: Viewer, id: string, archived: boolean): Promise<Issue> {
+export async function setIssueArchived<Q extends object>(prisma: PrismaClient, viewer: Viewer, id: string, archived: boolean, query?: Q): Promise<Issue> {
   await requireIssue(prisma, viewer, id, 'MEMBER');
-  return recordAndSet(prisma, viewer, id, archived ? 'ARCHIVED' : 'UNARCHIVED', { archivedAt: archived ? null : { not: null } }, { archivedAt: archived ? new Date() : null });
+  return recordAndSet(prisma, viewer, id, archived ? 'ARCHIVED' : 'UNARCHIVED', { archivedAt: archived ? null : { not: null } }, { archivedAt: archived ? new Date() : null }, query);
 }
 
 /** Deletes an issue (soft: restorable); needs ADMIN, or MEMBER for its own reporter. */
@@ -304,8 +306,8 @@ export async function deleteIssue(prisma: PrismaClient, viewer: Viewer, id: stri
 }
 
 /** Brings a deleted issue back; same rights as deleting it. */
-export async function restoreIssue(prisma: PrismaClient, viewer: Viewer, id: string): Promise<Issue> {
+export async function restoreIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, id: string, query?: Q): Promise<Issue> {
   const issue = await requireIssue(prisma, viewer, id, 'MEMBER', { deleted: true });
   if (issue.reporterId !== viewer.id && !atLeast(issue.role, 'ADMIN')) throw new ForbiddenError('Only admins and the reporter can restore an issue');
-  return recordAndSet(prisma, viewer, id, 'RESTORED', { deletedAt: { not: null } }, { deletedAt: null });
+  return recordAndSet(prisma, viewer, id, 'RESTORED', { deletedAt: { not: null } }, { deletedAt: null }, query);
 }

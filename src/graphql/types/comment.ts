@@ -10,6 +10,7 @@ import { addComment, deleteComment, updateComment } from '../../services/comment
 export const CommentRef = builder.prismaNode('Comment', {
   description: 'A comment on an issue.',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, issue: { deletedAt: null, project: memberOf(context) } }),

@@ -1,4 +1,6 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
 import { pageSize } from '../paging.js';
 import { memberOf, rawId, rawOptional } from '../ids.js';
@@ -25,6 +27,7 @@ import {
 export const IssueRef = builder.prismaNode('Issue', {
   description: 'A unit of work in a project, known by its key (API-42).',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, project: memberOf(context) }),
@@ -55,7 +58,7 @@ export const IssueRef = builder.prismaNode('Issue', {
     labels: t.field({
       type: [LabelRef],
       description: 'Labels on this issue, by name.',
-      select: { labels: { select: { label: true }, orderBy: { label: { name: 'asc' } } } },
+      select: (_args, _context, nestedSelection) => ({ labels: { select: { label: nestedSelection(true) }, orderBy: { label: { name: 'asc' } } } }),
       resolve: (issue) => issue.labels.map((l) => l.label),
     }),
     comments: t.relatedConnection('comments', {
@@ -77,6 +80,7 @@ export const IssueRef = builder.prismaNode('Issue', {
     archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
     viewerCan: t.field({
       type: IssueViewerCan,
+      select: { projectId: true, reporterId: true },
       resolve: async (issue, _args, context) => ({
         role: await context.loaders.viewerRole.load(issue.projectId),
         isReporter: issue.reporterId === context.viewer?.id,
@@ -162,6 +166,9 @@ const IssueIdInput = builder.inputType('IssueIdInput', {
   fields: (t) => ({ id: t.globalID({ required: true, for: [IssueRef] }) }),
 });
 
+/** The selection under a payload's `issue`, for the service's final read of the issue it changed. */
+const payloadQuery = (context: object, info: GraphQLResolveInfo) => queryFromInfo({ context, info, typeName: 'Issue', path: ['issue'] });
+
 const writeErrors = [ValidationError, NotFoundError, ForbiddenError];
 
 builder.mutationFields((t) => ({
@@ -171,14 +178,14 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: writeErrors },
     args: { input: t.arg({ type: CreateIssueInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
+    resolve: async (_root, { input }, context, info) => ({
       issue: await createIssue(context.prisma, context.viewer!, {
         ...input,
         projectId: input.projectId.id,
         assigneeId: input.assigneeId?.id,
         parentId: input.parentId?.id,
         labelIds: input.labelIds?.map((l) => l.id),
-      }),
+      }, payloadQuery(context, info)),
     }),
   }),
   updateIssue: t.field({
@@ -187,14 +194,14 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: [...writeErrors, ConflictError] },
     args: { input: t.arg({ type: UpdateIssueInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
+    resolve: async (_root, { input }, context, info) => ({
       issue: await updateIssue(context.prisma, context.viewer!, {
         ...input,
         id: input.id.id,
         assigneeId: rawOptional(input.assigneeId),
         parentId: rawOptional(input.parentId),
         labelIds: input.labelIds === null ? [] : input.labelIds?.map((l) => l.id),
-      }),
+      }, payloadQuery(context, info)),
     }),
   }),
   archiveIssue: t.field({
@@ -203,7 +210,7 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: writeErrors },
     args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, true) }),
+    resolve: async (_root, { input }, context, info) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, true, payloadQuery(context, info)) }),
   }),
   unarchiveIssue: t.field({
     type: IssuePayload,
@@ -211,7 +218,7 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: writeErrors },
     args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, false) }),
+    resolve: async (_root, { input }, context, info) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, false, payloadQuery(context, info)) }),
   }),
   deleteIssue: t.field({
     type: DeletePayload,
@@ -230,6 +237,6 @@ builder.mutationFields((t) => ({
     authScopes: { authenticated: true },
     errors: { types: writeErrors },
     args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ issue: await restoreIssue(context.prisma, context.viewer!, input.id.id) }),
+    resolve: async (_root, { input }, context, info) => ({ issue: await restoreIssue(context.prisma, context.viewer!, input.id.id, payloadQuery(context, info)) }),
   }),
 }));

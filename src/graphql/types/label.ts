@@ -9,6 +9,7 @@ import { createLabel, deleteLabel, updateLabel } from '../../services/labels.js'
 export const LabelRef = builder.prismaNode('Label', {
   description: 'A tag for issues, defined per project.',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),

@@ -10,6 +10,7 @@ import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectM
 export const ProjectMemberRef = builder.prismaNode('ProjectMember', {
   description: 'A user\'s membership in a project, with their role.',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),

@@ -29,6 +29,7 @@ export const ProjectRoleEnum = builder.enumType('ProjectRole', {
 export const ProjectRef = builder.prismaNode('Project', {
   description: 'A project: members with roles, and the issues they track under a short key such as API.',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   // Node lookups see only projects the viewer belongs to; the rest look missing.

@@ -7,6 +7,7 @@ import { ProjectFilterInput, ProjectOrderInput } from './project.js';
 export const UserRef = builder.prismaNode('User', {
   description: 'A person with an account.',
   id: { field: 'id' },
+  select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   findUnique: (id) => ({ id: rawId(id) }),
@@ -15,6 +16,7 @@ export const UserRef = builder.prismaNode('User', {
     email: t.string({
       nullable: true,
       description: 'Only visible to the user themself; null for everyone else.',
+      select: { email: true },
       resolve: (user, _args, context) => (context.viewer?.id === user.id ? user.email : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
