@@ -49,7 +49,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const given = request.headers.get('x-request-id');
       const id = given && REQUEST_ID.test(given) ? given : randomUUID();
       requestIds.set(request, { id, started: performance.now() });
-      logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
+      if (logger.isLevelEnabled('debug')) logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null && request.body) {
@@ -63,6 +63,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (!meta) return;
       response.headers.set('x-request-id', meta.id);
       response.headers.append('vary', 'Origin');
+      if (!logger.isLevelEnabled('info')) return;
       const url = new URL(request.url);
       if (url.pathname === '/health') return;
       logger.info(

@@ -10,12 +10,18 @@ const ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AccessClaims = { userId: string; tokenVersion: number; sessionId: string };
+/** How many verified tokens are remembered; the oldest is forgotten first. */
+export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 export type IssuedToken = { token: string; expiresAt: Date };
 
 export class TokenService {
   // jose works on WebCrypto keys; importing ours once (rather than handing it raw bytes or a
   // KeyObject, which it converts on every call) halves the cost of each verification.
   private readonly key: Promise<webcrypto.CryptoKey>;
+  // A client sends the same token for its whole life, so each token's signature is checked once.
+  // Only the signature and claims are remembered: expiry is re-checked here, revocation in the
+  // database on every request (auth/viewer.ts).
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
   constructor(private readonly options: Config['jwt']) {
     this.key = webcrypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
@@ -37,6 +43,9 @@ export class TokenService {
 
   /** Verifies signature, algorithm, issuer, audience and expiry; throws UnauthenticatedError. */
   async verify(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.claims;
+    if (known) this.verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, await this.key, {
         algorithms: [ALGORITHM],
@@ -46,7 +55,10 @@ export class TokenService {
       });
       if (typeof payload.ver !== 'number' || !Number.isInteger(payload.ver)) throw new Error('bad ver claim');
       if (!UUID.test(payload.sub!) || typeof payload.sid !== 'string' || !UUID.test(payload.sid)) throw new Error('bad ids');
-      return { userId: payload.sub!, tokenVersion: payload.ver, sessionId: payload.sid };
+      const claims = { userId: payload.sub!, tokenVersion: payload.ver, sessionId: payload.sid };
+      if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+      this.verified.set(token, { claims, expiresAtMs: payload.exp! * 1000 });
+      return claims;
     } catch (error) {
       const expired = error instanceof errors.JWTExpired;
       throw new UnauthenticatedError(expired ? 'The access token has expired' : 'The access token is invalid');

@@ -82,12 +82,25 @@ export async function issuePageStart(
   return !anchor || anchor.id === row.id ? asGiven : { cursor: { id: anchor.id }, skip: 0 };
 }
 
-/** Issues the viewer may see across their projects, filtered and ordered; paged as issuePageStart says. */
+/**
+ * Issues the viewer may see across their projects, filtered and ordered. A page after (or before)
+ * a cursor is a keyset condition on the cursor issue's sort values rather than Prisma's `cursor`,
+ * which would split the query into several and needs the cursor's row to still be in the list.
+ */
 export async function listIssues<Q extends object>(db: Db, viewer: Viewer, options: IssueListOptions, query: Q): Promise<Issue[]> {
   const { where, orderBy } = issueListQuery(options);
-  const page = query as { cursor?: { id?: string }; take?: number };
-  const start = page.cursor?.id ? await issuePageStart(db, viewer, options, page.cursor.id, (page.take ?? 0) < 0) : {};
-  return db.issue.findMany({ ...query, ...start, where: { AND: [where, visibleIssues(viewer)] }, orderBy });
+  const { cursor, skip: _skip, ...page } = query as Q & { cursor?: { id?: string }; skip?: number; take?: number };
+  const beyond = cursor?.id ? await issuesBeyondCursor(db, viewer, options, cursor.id, (page.take ?? 0) < 0) : {};
+  return db.issue.findMany({ ...page, where: { AND: [where, visibleIssues(viewer), beyond] }, orderBy });
+}
+
+/** Issues after (`backward`: before) the visible issue `cursorId` in list order; none if it is not visible. */
+async function issuesBeyondCursor(db: Db, viewer: Viewer, options: IssueListOptions, cursorId: string, backward: boolean): Promise<Prisma.IssueWhereInput> {
+  const row = await db.issue.findFirst({
+    where: { id: cursorId, project: visibleProjects(viewer) },
+    select: { id: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
+  });
+  return row ? issuesBeyond(row, options.orderBy, backward) : { id: { in: [] } };
 }
 
 /** How many issues listIssues would return without paging. */
