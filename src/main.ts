@@ -1,6 +1,7 @@
 // Process entry: config, database, migrations, HTTP server, graceful shutdown.
 // `tsx src/main.ts migrate` (or `node dist/src/main.js migrate`) only applies migrations.
 import { createServer } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { DatabaseUnavailableError, openDatabase } from './db/client.js';
@@ -10,6 +11,11 @@ import { TokenService } from './auth/tokens.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { createApp } from './app.js';
+
+// Prisma's query compiler is WebAssembly that runs once per query shape (its plans are cached).
+// V8's optimising tier would still recompile it in the background into ~60 MB of machine code;
+// the baseline tier is enough. Set before the first query, when the module is compiled.
+setFlagsFromString('--liftoff-only');
 
 async function main(): Promise<void> {
   const started = performance.now();
