@@ -125,3 +125,14 @@ export async function deactivateAccount(deps: AuthDeps, viewer: Viewer, input: u
     await endAllSessions(tx, viewer.id);
   });
 }
+
+/**
+ * The logged-in user's row with the caller's selection; null when anonymous. A selection of the id
+ * alone needs no query: the request's session check has just proven the user exists and is active.
+ */
+export async function findViewer<Q extends { select?: object }>(prisma: PrismaClient, viewer: Viewer | null, query: Q): Promise<User | null> {
+  if (!viewer) return null;
+  // Typed as the full row like every selection-shaped result; only the selected id is read.
+  if (query.select && Object.keys(query.select).every((field) => field === 'id')) return { id: viewer.id } as User;
+  return prisma.user.findUnique({ ...query, where: { id: viewer.id } });
+}

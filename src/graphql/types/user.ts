@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 import { pageSize } from '../paging.js';
 import { rawId } from '../ids.js';
 import { listProjects } from '../../services/projects.js';
+import { findViewer } from '../../services/users.js';
 import { ProjectFilterInput, ProjectOrderInput } from './project.js';
 
 export const UserRef = builder.prismaNode('User', {
@@ -37,7 +38,6 @@ builder.queryField('viewer', (t) =>
     type: 'User',
     nullable: true,
     description: 'The logged-in user; null when the request carries no access token.',
-    resolve: (query, _root, _args, context) =>
-      context.viewer ? context.prisma.user.findUnique({ ...query, where: { id: context.viewer.id } }) : null,
+    resolve: (query, _root, _args, context) => findViewer(context.prisma, context.viewer, query),
   }),
 );
