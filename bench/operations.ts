@@ -1,14 +1,23 @@
 // The benchmark operations. Each one says, per server, which HTTP request performs it and how to
 // turn that server's answer into the canonical JSON that all servers must agree on.
-//   raw    (A) hand-written node:http + pg endpoint: POST /<operation>, answers canonical JSON itself
-//   trackr (B) Trackr's GraphQL API
-//   peer   (C) PostGraphile V5 (amber preset) plus the functions in bench/peer/functions.sql
+//   raw      (A)   hand-written node:http + pg endpoint: POST /<operation>, answers canonical JSON itself
+//   trackr   (B)   Trackr's GraphQL API
+//   trackr22 (B22) the same Trackr build on Node 22: same API, so it uses trackr's requests/normalisers
+//   peer     (C)   PostGraphile V5 (amber preset) plus the functions in bench/peer/functions.sql
 // Request bodies may contain the marker __N__, replaced by a per-request counter (unique titles
 // for mutations), and cycle through `slots` variants (updateIssue spreads over many issues).
 
-export const SERVERS = ['raw', 'trackr', 'peer'] as const;
+/** Server processes, in the order they are interleaved (A B B22 C). */
+export const SERVERS = ['raw', 'trackr', 'trackr22', 'peer'] as const;
 export type Server = (typeof SERVERS)[number];
-export const SERVER_LABEL: Record<Server, string> = { raw: 'A raw node:http+pg', trackr: 'B Trackr', peer: 'C PostGraphile 5' };
+export const SERVER_LABEL: Record<Server, string> = { raw: 'A raw node:http+pg', trackr: 'B Trackr', trackr22: 'B22 Trackr (Node 22)', peer: 'C PostGraphile 5' };
+/** Short names for headers and chart legends. */
+export const SERVER_SHORT: Record<Server, string> = { raw: 'A', trackr: 'B', trackr22: 'B22', peer: 'C' };
+/** The API each server speaks: the one place where a server variant is mapped to its requests and normalisers. */
+export type Api = 'raw' | 'trackr' | 'peer';
+export const API: Record<Server, Api> = { raw: 'raw', trackr: 'trackr', trackr22: 'trackr', peer: 'peer' };
+/** Servers running Trackr (statement budgets and N+1 gates apply to each). */
+export const isTrackr = (server: Server): boolean => API[server] === 'trackr';
 
 /** Facts about the dataset and session every request may need. */
 export type Ctx = {
@@ -40,6 +49,16 @@ export type Operation = {
   /** Fixed request rates (req/s) at which latency is measured. */
   rates: number[];
 };
+/** An operation as written: per API; `server` is passed along for per-process state (page-50 cursors). */
+type OperationDef = Omit<Operation, 'request' | 'canonical'> & {
+  request: (api: Api, ctx: Ctx, slot: number, server: Server) => HttpRequest;
+  canonical: (api: Api, json: Json) => Json;
+};
+const forServers = (def: OperationDef): Operation => ({
+  ...def,
+  request: (server, ctx, slot) => def.request(API[server], ctx, slot, server),
+  canonical: (server, json) => def.canonical(API[server], json),
+});
 
 export const gid = (type: string, id: string): string => Buffer.from(`${type}:${id}`).toString('base64');
 
@@ -91,67 +110,67 @@ const READ_RATES = [100, 400];
 const LIST_RATES = [20, 50];
 const one = () => 1;
 
-const logIn: Operation = {
+const logIn: OperationDef = {
   name: 'logIn', mutation: true, slots: one, rates: [5, 15],
-  request: (server, ctx) => {
+  request: (api, ctx) => {
     const v = { email: ctx.viewerEmail, password: ctx.password };
-    if (server === 'raw') return raw(null, 'logIn', v);
-    if (server === 'trackr') return gql(null, 'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { __typename ... on AuthPayload { accessToken user { email } } ... on Error { code message } } }', v);
+    if (api === 'raw') return raw(null, 'logIn', v);
+    if (api === 'trackr') return gql(null, 'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { __typename ... on AuthPayload { accessToken user { email } } ... on Error { code message } } }', v);
     return gql(null, 'mutation($email: String!, $password: String!) { benchLogIn(input: { email: $email, password: $password }) { result { email } } }', v);
   },
-  canonical: (server, json) => {
-    if (server === 'raw') { const j = json as { ok: boolean; email?: string }; return { ok: j.ok, email: j.email ?? null }; }
-    if (server === 'trackr') { const r = data(json).logIn; return { ok: r.__typename === 'AuthPayload', email: r.user?.email ?? null }; }
+  canonical: (api, json) => {
+    if (api === 'raw') { const j = json as { ok: boolean; email?: string }; return { ok: j.ok, email: j.email ?? null }; }
+    if (api === 'trackr') { const r = data(json).logIn; return { ok: r.__typename === 'AuthPayload', email: r.user?.email ?? null }; }
     const r = data(json).benchLogIn.result; return { ok: r !== null, email: r?.email ?? null };
   },
 };
 
-const viewer: Operation = {
+const viewer: OperationDef = {
   name: 'viewer', mutation: false, slots: one, rates: READ_RATES,
-  request: (server, ctx) => {
-    if (server === 'raw') return raw(ctx, 'viewer', {});
-    if (server === 'trackr') return gql(ctx, '{ viewer { email name } }', {});
+  request: (api, ctx) => {
+    if (api === 'raw') return raw(ctx, 'viewer', {});
+    if (api === 'trackr') return gql(ctx, '{ viewer { email name } }', {});
     // No authentication in the peer: it reads the user by id (fairness caveat in NOTES.md).
     return gql(ctx, 'query($id: UUID!) { userByRowId(rowId: $id) { email name } }', { id: ctx.viewerId });
   },
-  canonical: (server, json) => (server === 'raw' ? json : server === 'trackr' ? data(json).viewer : data(json).userByRowId),
+  canonical: (api, json) => (api === 'raw' ? json : api === 'trackr' ? data(json).viewer : data(json).userByRowId),
 };
 
-const issueById: Operation = {
+const issueById: OperationDef = {
   name: 'issueById', mutation: false, slots: one, rates: READ_RATES,
-  request: (server, ctx) => {
-    if (server === 'raw') return raw(ctx, 'issue', { id: ctx.issueId });
-    if (server === 'trackr') return gql(ctx, `query($id: ID!) { issue(id: $id) { ...I } } ${TRACKR_ISSUE}`, { id: gid('Issue', ctx.issueId) });
+  request: (api, ctx) => {
+    if (api === 'raw') return raw(ctx, 'issue', { id: ctx.issueId });
+    if (api === 'trackr') return gql(ctx, `query($id: ID!) { issue(id: $id) { ...I } } ${TRACKR_ISSUE}`, { id: gid('Issue', ctx.issueId) });
     return gql(ctx, `query($id: UUID!) { issueByRowId(rowId: $id) { ...I } } ${PEER_ISSUE}`, { id: ctx.issueId });
   },
-  canonical: (server, json) => (server === 'raw' ? json : server === 'trackr' ? trackrIssue(data(json).issue) : peerIssue(data(json).issueByRowId)),
+  canonical: (api, json) => (api === 'raw' ? json : api === 'trackr' ? trackrIssue(data(json).issue) : peerIssue(data(json).issueByRowId)),
 };
 
-const issueByKey: Operation = {
+const issueByKey: OperationDef = {
   name: 'issueByKey', mutation: false, slots: one, rates: READ_RATES,
-  request: (server, ctx) => {
-    if (server === 'raw') return raw(ctx, 'issueByKey', { key: ctx.issueKey });
-    if (server === 'trackr') return gql(ctx, `query($key: String!) { issueByKey(key: $key) { ...I } } ${TRACKR_ISSUE}`, { key: ctx.issueKey });
+  request: (api, ctx) => {
+    if (api === 'raw') return raw(ctx, 'issueByKey', { key: ctx.issueKey });
+    if (api === 'trackr') return gql(ctx, `query($key: String!) { issueByKey(key: $key) { ...I } } ${TRACKR_ISSUE}`, { key: ctx.issueKey });
     const [project, number] = ctx.issueKey.split('-');
     return gql(ctx, `query($key: String!, $n: Int!) { allProjects(condition: { key: $key }, first: 1) { nodes { issuesByProjectId(condition: { number: $n }, first: 1) { nodes { ...I } } } } } ${PEER_ISSUE}`, { key: project, n: Number(number) });
   },
-  canonical: (server, json) => {
-    if (server === 'raw') return json;
-    if (server === 'trackr') return trackrIssue(data(json).issueByKey);
+  canonical: (api, json) => {
+    if (api === 'raw') return json;
+    if (api === 'trackr') return trackrIssue(data(json).issueByKey);
     return peerIssue(data(json).allProjects.nodes[0]?.issuesByProjectId.nodes[0] ?? null);
   },
 };
 
-const projectPage: Operation = {
+const projectPage: OperationDef = {
   name: 'projectPage', mutation: false, slots: one, rates: READ_RATES,
-  request: (server, ctx) => {
-    if (server === 'raw') return raw(ctx, 'projectPage', { key: ctx.bigKey });
-    if (server === 'trackr') return gql(ctx, `query($key: String!) { projectByKey(key: $key) { key name owner { name } issues(first: 20) { edges { node { ...I } } } } } ${TRACKR_ISSUE}`, { key: ctx.bigKey });
+  request: (api, ctx) => {
+    if (api === 'raw') return raw(ctx, 'projectPage', { key: ctx.bigKey });
+    if (api === 'trackr') return gql(ctx, `query($key: String!) { projectByKey(key: $key) { key name owner { name } issues(first: 20) { edges { node { ...I } } } } } ${TRACKR_ISSUE}`, { key: ctx.bigKey });
     return gql(ctx, `query($key: String!) { allProjects(condition: { key: $key }, first: 1) { nodes { key name userByOwnerId { name } issuesByProjectId(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { ...I } } } } } ${PEER_ISSUE}`, { key: ctx.bigKey });
   },
-  canonical: (server, json) => {
-    if (server === 'raw') return json;
-    if (server === 'trackr') {
+  canonical: (api, json) => {
+    if (api === 'raw') return json;
+    if (api === 'trackr') {
       const p = data(json).projectByKey;
       return p && { key: p.key, name: p.name, owner: p.owner.name, issues: p.issues.edges.map((e: { node: TrackrIssue }) => trackrIssue(e.node)) };
     }
@@ -162,21 +181,22 @@ const projectPage: Operation = {
 
 /** viewer.projects(first: P) { issues(first: N) }: the nested read whose SQL count must not grow with P and N. */
 export function viewerProjectsRequest(server: Server, ctx: Ctx, projects: number, issues: number): HttpRequest {
-  if (server === 'raw') return raw(ctx, 'viewerProjects', { projects, issues });
-  if (server === 'trackr') {
+  const api = API[server];
+  if (api === 'raw') return raw(ctx, 'viewerProjects', { projects, issues });
+  if (api === 'trackr') {
     return gql(ctx, 'query($p: Int!, $n: Int!) { viewer { projects(first: $p) { edges { node { key name issues(first: $n) { edges { node { key title status assignee { name } } } } } } } } }', { p: projects, n: issues });
   }
   return gql(ctx, 'query($id: UUID!, $p: Int!, $n: Int!) { benchViewerProjects(userId: $id, first: $p) { nodes { key name issuesByProjectId(first: $n, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { number title status userByAssigneeId { name } } } } } }', { id: ctx.viewerId, p: projects, n: issues });
 }
 
-const viewerProjects: Operation = {
+const viewerProjects: OperationDef = {
   name: 'viewerProjects', mutation: false, slots: one, rates: READ_RATES,
-  request: (server, ctx) => viewerProjectsRequest(server, ctx, 10, 5),
-  canonical: (server, json) => {
-    if (server === 'raw') return json;
+  request: (api, ctx) => viewerProjectsRequest(api, ctx, 10, 5),
+  canonical: (api, json) => {
+    if (api === 'raw') return json;
     type TP = { key: string; name: string; issues: { edges: { node: { key: string; title: string; status: string; assignee: { name: string } | null } }[] } };
     type PP = { key: string; name: string; issuesByProjectId: { nodes: { number: number; title: string; status: string; userByAssigneeId: { name: string } | null }[] } };
-    if (server === 'trackr') {
+    if (api === 'trackr') {
       return { projects: (data(json).viewer.projects.edges as { node: TP }[]).map(({ node: p }) => ({
         key: p.key, name: p.name, issues: p.issues.edges.map(({ node: i }) => ({ key: i.key, title: i.title, status: i.status, assignee: i.assignee?.name ?? null })),
       })) };
@@ -189,8 +209,9 @@ const viewerProjects: Operation = {
 
 /** The filtered, ordered list: BIG1, status in [TODO, IN_PROGRESS], priority desc, created desc. */
 export function filteredRequest(server: Server, ctx: Ctx, after: string | null): HttpRequest {
-  if (server === 'raw') return raw(ctx, 'filteredIssues', { projectId: ctx.bigProjectId, after });
-  if (server === 'trackr') {
+  const api = API[server];
+  if (api === 'raw') return raw(ctx, 'filteredIssues', { projectId: ctx.bigProjectId, after });
+  if (api === 'trackr') {
     return gql(ctx, 'query($p: ID!, $after: String) { issues(first: 20, after: $after, filter: { projectId: $p, status: { in: [TODO, IN_PROGRESS] } }, orderBy: [{ field: PRIORITY, direction: DESC }, { field: CREATED_AT, direction: DESC }]) { pageInfo { hasNextPage endCursor } edges { node { key title status priority assignee { name } } } } }', { p: gid('Project', ctx.bigProjectId), after });
   }
   return gql(ctx, 'query($p: UUID!, $after: Cursor) { benchFilteredIssues(projectId: $p, statuses: [TODO, IN_PROGRESS], first: 20, after: $after) { pageInfo { hasNextPage endCursor } nodes { number title status priority projectByProjectId { key } userByAssigneeId { name } } } }', { p: ctx.bigProjectId, after });
@@ -199,8 +220,9 @@ export function filteredRequest(server: Server, ctx: Ctx, after: string | null):
 type Page = { hasNextPage: boolean; endCursor: string | null; issues: unknown[] };
 /** A page in canonical form, with the server's own end cursor (dropped before comparing). */
 export function filteredPage(server: Server, json: Json): Page {
-  if (server === 'raw') return json as Page;
-  if (server === 'trackr') {
+  const api = API[server];
+  if (api === 'raw') return json as Page;
+  if (api === 'trackr') {
     const c = data(json).issues;
     return { hasNextPage: c.pageInfo.hasNextPage, endCursor: c.pageInfo.endCursor, issues: c.edges.map(({ node: i }: { node: TrackrIssue }) => ({ key: i.key, title: i.title, status: i.status, priority: i.priority, assignee: i.assignee?.name ?? null })) };
   }
@@ -209,32 +231,33 @@ export function filteredPage(server: Server, json: Json): Page {
 }
 const withoutCursor = ({ hasNextPage, issues }: Page) => ({ hasNextPage, issues });
 
-const filteredPage1: Operation = {
+const filteredPage1: OperationDef = {
   name: 'filteredPage1', mutation: false, slots: one, rates: LIST_RATES,
-  request: (server, ctx) => filteredRequest(server, ctx, null),
-  canonical: (server, json) => withoutCursor(filteredPage(server, json)),
+  request: (api, ctx) => filteredRequest(api, ctx, null),
+  canonical: (api, json) => withoutCursor(filteredPage(api, json)),
 };
-const filteredPage50: Operation = {
+const filteredPage50: OperationDef = {
   name: 'filteredPage50', mutation: false, slots: one, rates: LIST_RATES,
-  request: (server, ctx) => {
+  // The cursor was taken from this very server process's walk (per server, not per API).
+  request: (api, ctx, _slot, server) => {
     const after = ctx.page50After[server];
     if (!after) throw new Error(`no page-50 cursor for ${server}`);
-    return filteredRequest(server, ctx, after);
+    return filteredRequest(api, ctx, after);
   },
-  canonical: (server, json) => withoutCursor(filteredPage(server, json)),
+  canonical: (api, json) => withoutCursor(filteredPage(api, json)),
 };
 
-const createIssue: Operation = {
+const createIssue: OperationDef = {
   name: 'createIssue', mutation: true, slots: one, rates: [50, 150],
-  request: (server, ctx) => {
+  request: (api, ctx) => {
     const title = 'Bench issue __N__';
-    if (server === 'raw') return raw(ctx, 'createIssue', { projectId: ctx.mutProjectId, title, priority: 'HIGH' });
-    if (server === 'trackr') return gql(ctx, 'mutation($p: ID!, $t: String!) { createIssue(input: { projectId: $p, title: $t, priority: HIGH }) { __typename ... on IssuePayload { issue { key title status priority project { key } } } ... on Error { code message } } }', { p: gid('Project', ctx.mutProjectId), t: title });
+    if (api === 'raw') return raw(ctx, 'createIssue', { projectId: ctx.mutProjectId, title, priority: 'HIGH' });
+    if (api === 'trackr') return gql(ctx, 'mutation($p: ID!, $t: String!) { createIssue(input: { projectId: $p, title: $t, priority: HIGH }) { __typename ... on IssuePayload { issue { key title status priority project { key } } } ... on Error { code message } } }', { p: gid('Project', ctx.mutProjectId), t: title });
     return gql(ctx, 'mutation($p: UUID!, $t: String!, $r: UUID!) { benchCreateIssue(input: { pProjectId: $p, pTitle: $t, pPriority: HIGH, pReporterId: $r }) { result { number title status priority projectByProjectId { key } } } }', { p: ctx.mutProjectId, t: title, r: ctx.viewerId });
   },
-  canonical: (server, json) => {
-    if (server === 'raw') return json;
-    if (server === 'trackr') {
+  canonical: (api, json) => {
+    if (api === 'raw') return json;
+    if (api === 'trackr') {
       const r = data(json).createIssue;
       if (r.__typename !== 'IssuePayload') throw new AnswerError(`createIssue: ${JSON.stringify(r)}`);
       return { project: r.issue.project.key, title: r.issue.title, status: r.issue.status, priority: r.issue.priority };
@@ -245,18 +268,18 @@ const createIssue: Operation = {
 };
 
 /** Sets a new title on one of the MUT project's issues (cycling), so every request really writes. */
-const updateIssue: Operation = {
+const updateIssue: OperationDef = {
   name: 'updateIssue', mutation: true, slots: (ctx) => ctx.mutIssueIds.length, rates: [50, 150],
-  request: (server, ctx, slot) => {
+  request: (api, ctx, slot) => {
     const id = ctx.mutIssueIds[slot % ctx.mutIssueIds.length];
     const title = `Bench title __N__`;
-    if (server === 'raw') return raw(ctx, 'updateIssue', { id, title });
-    if (server === 'trackr') return gql(ctx, 'mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, title: $t }) { __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }', { id: gid('Issue', id), t: title });
+    if (api === 'raw') return raw(ctx, 'updateIssue', { id, title });
+    if (api === 'trackr') return gql(ctx, 'mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, title: $t }) { __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }', { id: gid('Issue', id), t: title });
     return gql(ctx, 'mutation($id: UUID!, $t: String!, $a: UUID!) { benchUpdateIssue(input: { pId: $id, pTitle: $t, pActorId: $a }) { result { number title status priority projectByProjectId { key } } } }', { id, t: title, a: ctx.viewerId });
   },
-  canonical: (server, json) => {
-    if (server === 'raw') return json;
-    if (server === 'trackr') {
+  canonical: (api, json) => {
+    if (api === 'raw') return json;
+    if (api === 'trackr') {
       const r = data(json).updateIssue;
       if (r.__typename !== 'IssuePayload') throw new AnswerError(`updateIssue: ${JSON.stringify(r)}`);
       return { key: r.issue.key, title: r.issue.title, status: r.issue.status, priority: r.issue.priority };
@@ -266,4 +289,4 @@ const updateIssue: Operation = {
   },
 };
 
-export const OPERATIONS: Operation[] = [logIn, viewer, issueById, issueByKey, projectPage, viewerProjects, filteredPage1, filteredPage50, createIssue, updateIssue];
+export const OPERATIONS: Operation[] = [logIn, viewer, issueById, issueByKey, projectPage, viewerProjects, filteredPage1, filteredPage50, createIssue, updateIssue].map(forServers);

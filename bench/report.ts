@@ -3,7 +3,7 @@
 // when there is one).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVER_LABEL, type Server } from './operations.js';
+import { SERVER_LABEL, SERVER_SHORT, type Server } from './operations.js';
 import type { ClosedLoopResult, FixedRateResult } from './load.js';
 
 export type RunSample = {
@@ -19,7 +19,8 @@ export type Report = {
   startedAt: string;
   finishedAt: string;
   durationSec: number;
-  machine: { cpus: number; node: string; peerNode: string; postgres: string };
+  /** node: the harness's Node (A, B); peerNode: bench/peer's Node 22 (B22, C); serverNode: per server (absent in older reports). */
+  machine: { cpus: number; node: string; peerNode: string; postgres: string; serverNode?: Partial<Record<Server, string>> };
   settings: { connections: number; seconds: number; rateSeconds: number; runs: number };
   dataset: Record<string, number>;
   servers: Server[];
@@ -72,9 +73,9 @@ export function markdown(report: Report): string {
   const lines = [
     `# Trackr benchmark (${report.mode})`,
     '',
-    `${report.startedAt}, ${f(report.durationSec)} s. ${report.machine.cpus} cores, Node ${report.machine.node} (PostGraphile on ${report.machine.peerNode}), ${report.machine.postgres}.`,
+    `${report.startedAt}, ${f(report.durationSec)} s. ${report.machine.cpus} cores, ${nodes(report)}, ${report.machine.postgres}.`,
     `Dataset: ${Object.entries(report.dataset).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.`,
-    `Closed loop: ${report.settings.connections} connections for ${report.settings.seconds} s; fixed-rate probes ${report.settings.rateSeconds} s each; ${report.settings.runs} run(s) per cell, interleaved ${report.servers.map((s) => s.toUpperCase()).join(' ')}; median (min–max).`,
+    `Closed loop: ${report.settings.connections} connections for ${report.settings.seconds} s; fixed-rate probes ${report.settings.rateSeconds} s each; ${report.settings.runs} run(s) per cell, interleaved ${report.servers.map((s) => SERVER_SHORT[s]).join(' ')}; median (min–max).`,
     `Servers: ${report.servers.map((s) => SERVER_LABEL[s]).join('; ')}.`,
     '',
     '| operation | server | req/s | vs A | vs C | p50 / p99 ms (closed loop) | p50 / p99 ms at fixed rates | Node CPU ms/req | PG CPU ms/req | SQL/req | peak RSS MB | errors |',
@@ -96,15 +97,35 @@ export function markdown(report: Report): string {
   for (const [op, counts] of Object.entries(report.statements)) lines.push(`| ${op} | ${report.servers.map((s) => f(counts[s] ?? NaN, 1)).join(' | ')} |`);
   lines.push('', 'Nested read `viewer.projects(first: P) { issues(first: N) }`, statements at P = N = 2 and at P = 20, N = 100:', '');
   for (const [server, n] of Object.entries(report.nestedStatements)) lines.push(`- ${SERVER_LABEL[server as Server]}: ${f(n.small, 1)} and ${f(n.large, 1)}`);
+  if (report.servers.includes('trackr') && report.servers.includes('trackr22') && ops.length) {
+    // The Node 22 lever: the same Trackr build on both Node versions, side by side.
+    lines.push('', `## Trackr on Node 22 vs Node 20 (B22 / B)`, '', '| operation | B req/s | B22 req/s | B22/B | B22 vs A | B22 vs C | Node CPU ms/req B / B22 | peak RSS MB B / B22 |', '| --- | --: | --: | --: | --: | --: | --: | --: |');
+    for (const op of ops) {
+      const b = by(op, 'trackr');
+      const b22 = by(op, 'trackr22');
+      if (!b || !b22) continue;
+      lines.push(`| ${op} | ${fr(b.rps)} | ${fr(b22.rps)} | ${ratio(b22.rps, b.rps)} | ${ratio(b22.rps, by(op, 'raw')?.rps)} | ${ratio(b22.rps, by(op, 'peer')?.rps)} | ${f(b.nodeCpu, 2)} / ${f(b22.nodeCpu, 2)} | ${f(b.rss)} / ${f(b22.rss)} |`);
+    }
+  }
   return lines.join('\n') + '\n';
+}
+
+/** Which Node each server ran on, grouped: "Node v20.x (A, B), Node v22.x (B22, C)". */
+function nodes(report: Report): string {
+  const byServer = report.machine.serverNode;
+  if (!byServer) return `Node ${report.machine.node} (PostGraphile on ${report.machine.peerNode})`;
+  const groups = new Map<string, string[]>();
+  for (const s of report.servers) groups.set(byServer[s] ?? '?', [...(groups.get(byServer[s] ?? '?') ?? []), SERVER_SHORT[s]]);
+  return [...groups].map(([v, ss]) => `Node ${v} (${ss.join(', ')})`).join(', ');
 }
 
 /** Grouped bars: req/s relative to A (log-free, linear), one group per operation. */
 export function chartSvg(report: Report): string {
   const sums = summarize(report.cells);
   const ops = [...new Set(sums.map((s) => s.op))];
-  const colors: Record<Server, string> = { raw: '#64748b', trackr: '#2563eb', peer: '#f59e0b' };
-  const W = 1020, H = 420, left = 60, bottom = 90, top = 40;
+  const colors: Record<Server, string> = { raw: '#64748b', trackr: '#2563eb', trackr22: '#7c3aed', peer: '#f59e0b' };
+  const { W, H } = chartSize(report);
+  const left = 60, bottom = 90, top = 40;
   const groupW = (W - left - 60) / Math.max(1, ops.length);
   const barW = (groupW * 0.8) / report.servers.length;
   const ratios = sums.map((s) => s.rps / (sums.find((x) => x.op === s.op && x.server === 'raw')?.rps ?? s.rps));
@@ -138,14 +159,17 @@ export function chartSvg(report: Report): string {
   return parts.join('\n');
 }
 
+/** Wider with more servers, so that bars and their value labels keep their room (1020 px for three). */
+const chartSize = (report: Report) => ({ W: Math.max(1020, 120 + 10 * 30 * report.servers.length), H: 420 });
+
 /** Renders the SVG to PNG with headless Chromium (playwright-core); false when no browser is found. */
-async function renderPng(svg: string, file: string): Promise<boolean> {
+async function renderPng(svg: string, file: string, width: number, height: number): Promise<boolean> {
   const executablePath = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(existsSync);
   if (!executablePath) return false;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   try {
-    const page = await browser.newPage({ viewport: { width: 1020, height: 420 } });
+    const page = await browser.newPage({ viewport: { width, height } });
     await page.route('**/*', (route) => (route.request().url().startsWith('data:') || route.request().url() === 'about:blank' ? route.continue() : route.abort()));
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
     await page.locator('svg').screenshot({ path: file });
@@ -164,7 +188,8 @@ export async function writeReport(report: Report, dir: string, log: (m: string) 
   const svg = chartSvg(report);
   writeFileSync(join(dir, `${base}.svg`), svg);
   try {
-    if (!(await renderPng(svg, join(dir, `${base}.png`)))) log('report: no Chromium found; chart left as SVG only');
+    const { W, H } = chartSize(report);
+    if (!(await renderPng(svg, join(dir, `${base}.png`), W, H))) log('report: no Chromium found; chart left as SVG only');
   } catch (error) {
     log(`report: PNG rendering failed (${(error as Error).message.split('\n')[0]}); chart left as SVG only`);
   }

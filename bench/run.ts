@@ -1,12 +1,13 @@
 // The benchmark harness: `npm run bench` (--full, ≤45 min) and `npm run bench:quick` (--quick, a few
 // minutes, CI: gates correctness and SQL statement counts only, never throughput).
 //   1. dataset in its own database (migrated with Trackr's migrate(), loaded with COPY)
-//   2. servers A (raw node:http + pg), B (Trackr, production build), C (PostGraphile 5 on Node 22)
+//   2. servers A (raw node:http + pg), B (Trackr, production build), B22 (the same build on Node 22),
+//      C (PostGraphile 5 on Node 22)
 //   3. checking phase through a statement-counting proxy: equal canonical answers for every
 //      operation, SQL statements per request, page-50 cursors
-//   4. timed phase, servers direct on PostgreSQL, interleaved A B C per operation and run
+//   4. timed phase, servers direct on PostgreSQL, interleaved A B B22 C per operation and run
 //   5. report in bench/results/
-// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,peer  --runs=N  --seconds=N  --keep-db  --check-only
+// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,trackr22,peer  --runs=N  --seconds=N  --keep-db  --check-only
 //          --database-url=postgresql://…/postgres (admin URL; default BENCH_DATABASE_URL or local)
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -15,10 +16,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { BCRYPT_COST, BENCH_PASSWORD, BIG_KEY, FULL, KIND, QUICK, VIEWER_EMAIL, prepareDataset, uid, withDb, type DatasetSize } from './dataset.js';
-import { OPERATIONS, SERVERS, SERVER_LABEL, viewerProjectsRequest, type Ctx, type Operation, type Server } from './operations.js';
+import { OPERATIONS, SERVERS, SERVER_LABEL, isTrackr, viewerProjectsRequest, type Ctx, type Operation, type Server } from './operations.js';
 import { CheckFailure, checkOperation, send, statementsPerRequest, walkToPage50 } from './checks.js';
 import { StatementProxy } from './stmt-proxy.js';
-import { buildTrackr, ensurePeer, PEER_DIR, PEER_NODE, RESULTS_DIR, ROOT, startServer, type Running } from './servers.js';
+import { buildTrackr, ensurePeer, PEER_DIR, PEER_NODE, RESULTS_DIR, ROOT, SERVER_NODE, startServer, type Running } from './servers.js';
 import { closedLoop, ensureWrk, fixedRate, hasWrk, type LoadSpec } from './load.js';
 import { cpuMs, peakRssMb, PgCpu } from './metrics.js';
 import { writeReport, type Cell, type Report } from './report.js';
@@ -35,20 +36,23 @@ type Mode = {
   /** Drop the database afterwards (the quick one is cheap to rebuild; the full one is kept). */
   dropAfter: boolean;
 };
+// Quick: fixed-rate probes of 0.5 s (they were 1 s with three servers) keep CI's run near its old length with B22 added.
 const MODES: Record<'quick' | 'full', Mode> = {
-  quick: { name: 'quick', size: QUICK, dbName: 'trackr_bench_quick', runs: 1, seconds: 2, warmSeconds: 1, rateSeconds: 1, connections: 16, dropAfter: true },
+  quick: { name: 'quick', size: QUICK, dbName: 'trackr_bench_quick', runs: 1, seconds: 2, warmSeconds: 1, rateSeconds: 0.5, connections: 16, dropAfter: true },
   full: { name: 'full', size: FULL, dbName: 'trackr_bench', runs: 3, seconds: 8, warmSeconds: 2, rateSeconds: 3, connections: 32, dropAfter: false },
 };
 /** Trackr's SQL statements per request may not exceed these (quick mode fails otherwise). */
 // Reads with a cursor spend 2 statements re-anchoring the page (issuePageStart) on top of Prisma's own.
 const STATEMENT_BUDGET = { read: 8, mutation: 14 };
-const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, peer: 4713 };
+const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, trackr22: 4714, peer: 4713 };
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const mode = MODES[args.has('full') ? 'full' : 'quick'];
 const runs = Number(args.get('runs') ?? mode.runs);
 const seconds = Number(args.get('seconds') ?? mode.seconds);
 const servers = (args.get('servers')?.split(',') ?? [...SERVERS]) as Server[];
+const unknown = servers.filter((s) => !(SERVERS as readonly string[]).includes(s));
+if (unknown.length || servers.length === 0) throw new Error(`--servers: unknown ${unknown.join(', ') || '(none given)'}; known: ${SERVERS.join(', ')}`);
 const keepDb = args.has('keep-db');
 const checkOnly = args.has('check-only');
 const ops = args.get('ops') ? OPERATIONS.filter((o) => args.get('ops')!.split(',').includes(o.name)) : OPERATIONS;
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
   process.chdir(ROOT); // Trackr's migrator reads prisma/migrations relative to the working directory
   if (!ensureWrk(log)) log('load: wrk unavailable; using the Node closed-loop fallback');
   ensurePeer(log);
-  if (servers.includes('trackr')) buildTrackr(log);
+  if (servers.some(isTrackr)) buildTrackr(log);
   await prepareDataset(adminUrl, mode.dbName, mode.size, log);
   const dbUrl = withDb(adminUrl, mode.dbName);
   const monitor = new pg.Pool({ connectionString: dbUrl, max: 2 });
@@ -97,8 +101,10 @@ async function main(): Promise<void> {
         }
         log(`check: ${op.name.padEnd(15)} equal on ${servers.join(', ')}; SQL/request ${servers.map((s) => `${s} ${statements[op.name][s]}`).join(', ')}`);
         const budget = op.mutation ? STATEMENT_BUDGET.mutation : STATEMENT_BUDGET.read;
-        const trackr = statements[op.name].trackr;
-        if (trackr !== undefined && trackr > budget) failures.push(`${op.name}: Trackr ran ${trackr} SQL statements per request (budget ${budget})`);
+        for (const server of servers.filter(isTrackr)) {
+          const n = statements[op.name][server];
+          if (n !== undefined && n > budget) failures.push(`${op.name}: ${SERVER_LABEL[server]} ran ${n} SQL statements per request (budget ${budget})`);
+        }
       } catch (error) {
         if (!(error instanceof CheckFailure)) throw error;
         failures.push(error.message);
@@ -110,7 +116,7 @@ async function main(): Promise<void> {
       // 100 x 100 exceeds Trackr's complexity limit; 20 projects (more than the viewer has) x 100 issues does not.
       const large = await statementsPerRequest(proxy, PORTS[server], () => viewerProjectsRequest(server, ctx, 20, 100), 5, 1);
       nested[server] = { small, large };
-      if (server === 'trackr' && small !== large) failures.push(`nested read: Trackr ran ${small} SQL statements at page size 2 but ${large} at 100 (N+1)`);
+      if (isTrackr(server) && small !== large) failures.push(`nested read: ${SERVER_LABEL[server]} ran ${small} SQL statements at page size 2 but ${large} at 100 (N+1)`);
     }
     log(`check: nested read statements at page sizes 2x2 / 20x100: ${servers.map((s) => `${s} ${nested[s]?.small}/${nested[s]?.large}`).join(', ')}`);
   } finally {
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  // ---- timed phase: direct connections, interleaved A B C ----
+  // ---- timed phase: direct connections, interleaved A B B22 C ----
   running = await startAll(dbUrl, jwtSecret, 'timed');
   let restarts = 0;
   const pgCpu = new PgCpu(monitor, mode.dbName);
@@ -143,7 +149,9 @@ async function main(): Promise<void> {
             r = await startServer(server, { databaseUrl: dbUrl, jwtSecret, port: PORTS[server] }, `${server}-timed-${restarts}`);
             running = running.map((x) => (x.server === server ? r : x));
           }
-          const spec = loadSpec(op, server, ctx, `${tag}${run}${server[0]}`);
+          // The full server id in the tag: titles written by mutations never repeat across servers
+          // (server[0] would give B and B22 the same titles on the same MUT issues).
+          const spec = loadSpec(op, server, ctx, `${tag}${run}${server}`);
           await closedLoop({ ...spec, seconds: mode.warmSeconds, tag: `${spec.tag}w` });
           const nodeBefore = cpuMs(r.pid);
           const pgDone = await pgCpu.start();
@@ -154,7 +162,7 @@ async function main(): Promise<void> {
           for (const rate of op.rates) latency.push(await fixedRate({ ...spec, seconds: mode.rateSeconds, tag: `${spec.tag}f${rate}` }, rate));
           const sample = { closed, latency, nodeCpuMsPerReq: nodeMs / closed.requests, pgCpuMsPerReq: pgMs / closed.requests, peakRssMb: peakRssMb(r.pid) };
           cells.find((c) => c.op === op.name && c.server === server)!.runs.push(sample);
-          log(`run ${run}/${runs} ${op.name.padEnd(15)} ${server.padEnd(6)} ${closed.rps.toFixed(0).padStart(6)} req/s  p50 ${closed.p50Ms.toFixed(1)} p99 ${closed.p99Ms.toFixed(1)} ms  cpu node ${sample.nodeCpuMsPerReq.toFixed(2)} pg ${sample.pgCpuMsPerReq.toFixed(2)} ms/req${closed.errors ? `  ERRORS ${closed.errors}` : ''}`);
+          log(`run ${run}/${runs} ${op.name.padEnd(15)} ${server.padEnd(8)} ${closed.rps.toFixed(0).padStart(6)} req/s  p50 ${closed.p50Ms.toFixed(1)} p99 ${closed.p99Ms.toFixed(1)} ms  cpu node ${sample.nodeCpuMsPerReq.toFixed(2)} pg ${sample.pgCpuMsPerReq.toFixed(2)} ms/req${closed.errors ? `  ERRORS ${closed.errors}` : ''}`);
           if (closed.errors) failures.push(`${op.name} on ${server}: ${closed.errors} failed requests under load`);
           const overload = latency.filter((l) => l.errors > 0).map((l) => `${l.errors} failed at ${l.rate}/s`);
           if (overload.length) log(`  ${op.name} on ${server}: ${overload.join(', ')} (over capacity; reported, not a failure)`);
@@ -171,7 +179,10 @@ async function main(): Promise<void> {
   const pgVersion = (await monitor.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
   const report: Report = {
     mode: mode.name, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationSec: (Date.now() - started) / 1000,
-    machine: { cpus: availableParallelism(), node: process.version, peerNode: spawnSync(PEER_NODE, ['-v']).stdout.toString().trim(), postgres: `PostgreSQL ${pgVersion}` },
+    machine: {
+      cpus: availableParallelism(), node: process.version, peerNode: spawnSync(PEER_NODE, ['-v']).stdout.toString().trim(), postgres: `PostgreSQL ${pgVersion}`,
+      serverNode: Object.fromEntries(servers.map((s) => [s, spawnSync(SERVER_NODE[s], ['-v']).stdout.toString().trim()])),
+    },
     settings: { connections: mode.connections, seconds, rateSeconds: mode.rateSeconds, runs },
     dataset: { ...mode.size }, servers, statements, nestedStatements: nested, cells: measured,
   };
@@ -218,11 +229,10 @@ async function discover(db: pg.Pool): Promise<Ctx> {
   };
 }
 
-/** The session token: Trackr's logIn (A accepts the same token; C ignores tokens). */
+/** The session token: Trackr's logIn (A, B and B22 accept the same token; C ignores tokens). */
 async function logIn(ctx: Ctx): Promise<void> {
-  const trackrUp = servers.includes('trackr');
   const op = OPERATIONS.find((o) => o.name === 'logIn')!;
-  const server: Server = trackrUp ? 'trackr' : 'raw';
+  const server: Server = servers.find(isTrackr) ?? 'raw';
   const json = (await send(PORTS[server], op.request(server, ctx, 0))) as { data?: { logIn?: { accessToken?: string } }; accessToken?: string };
   const token = json.data?.logIn?.accessToken ?? json.accessToken;
   if (!token) throw new CheckFailure(`logIn on ${server} gave no token: ${JSON.stringify(json).slice(0, 300)}`);

