@@ -33,7 +33,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     : await startEmbedded(join(options.dataDir, 'pglite'), EMBEDDED_POOL_SIZE + 1);
   const url = options.databaseUrl ?? embedded!.url;
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
-  const pool = createPool(url, embedded ? { ...options, poolSize: EMBEDDED_POOL_SIZE } : options);
+  const pool = embedded ? createPool(url, { ...options, poolSize: EMBEDDED_POOL_SIZE }) : createPool(url, options, { genericPlans: true });
   pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
   if (options.onQuery) observeQueries(pool, options.onQuery);
   const close = async () => {
@@ -70,13 +70,19 @@ function preparedStatementName(query: { sql: string }): string {
   return `trackr_${createHash('sha1').update(query.sql).digest('base64url')}`;
 }
 
-export function createPool(url: string, options: Pick<Config, 'poolSize' | 'connectTimeoutMs'>): pg.Pool {
+/**
+ * `genericPlans`: PostgreSQL plans each prepared statement once instead of on every execution. By
+ * default it keeps re-planning Prisma's nested statements (planning cost as much as running them);
+ * our statements are key and index lookups with LIMITs, whose plan does not depend on the values.
+ */
+export function createPool(url: string, options: Pick<Config, 'poolSize' | 'connectTimeoutMs'>, { genericPlans = false } = {}): pg.Pool {
   return new pg.Pool({
     connectionString: url,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: 'trackr',
+    ...(genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   });
 }
 
