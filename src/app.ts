@@ -94,6 +94,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     landingPage: false,
     logging: false,
     batching: false,
+    // httpPlugin already requires a Content-Length within the limit, and Node's parser never reads
+    // past it; yoga's own limit would pipe every body through a counting stream.
+    maxRequestBodySize: false,
     graphiql: config.graphiql ? { title: 'Trackr GraphiQL', defaultQuery: GRAPHIQL_DEFAULT_QUERY } : false,
     renderGraphiQL: config.graphiql ? await loadGraphiQL() : undefined,
     // Only listed origins get CORS headers; others (including the `null` origin) get none.

@@ -1,5 +1,7 @@
 // The first flow end to end through app.fetch: sign up, log in, projects, issues, and the HTTP
 // behaviour around them (CORS, health, limits, error codes).
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectAs, signUpUser, startTestApp, unique, uniqueKey, type TestApp } from './helpers/app.js';
 
@@ -192,6 +194,32 @@ describe('HTTP', () => {
       body: JSON.stringify({ query: '{ viewer { id } }' }),
     });
     expect(traced.headers.get('x-request-id')).toBe('trace-123');
+  });
+
+  it('over a real socket, refuses a body without Content-Length (411) or over the limit (413) before reading it', async () => {
+    const server = createServer(t.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    /** Sends raw bytes and returns the status line of the answer. */
+    const send = (head: string, body: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.end(`${head}\r\n\r\n${body}`));
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('close', () => resolve(answer.split('\r\n')[0]));
+        socket.on('error', reject);
+      });
+    const request = (headers: string) => `POST /graphql HTTP/1.1\r\nHost: trackr.test\r\nContent-Type: application/json\r\nConnection: close\r\n${headers}`;
+    const query = JSON.stringify({ query: '{ viewer { id } }' });
+    try {
+      const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;
+      expect(await send(request('Transfer-Encoding: chunked'), `${chunk(query)}0\r\n\r\n`)).toBe('HTTP/1.1 411 Length Required');
+      const big = 'x'.repeat(t.config.maxBodyBytes + 1);
+      expect(await send(request(`Content-Length: ${big.length}`), big)).toBe('HTTP/1.1 413 Payload Too Large');
+      expect(await send(request(`Content-Length: ${Buffer.byteLength(query)}`), query)).toBe('HTTP/1.1 200 OK');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('gives parse and validation errors a code', async () => {

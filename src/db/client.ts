@@ -67,8 +67,16 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
  * then only binds and executes it (Prisma's SQL for a given query shape is stable).
  */
 function preparedStatementName(query: { sql: string }): string {
-  return `trackr_${createHash('sha1').update(query.sql).digest('base64url')}`;
+  let name = statementNames.get(query.sql);
+  if (name === undefined) {
+    name = `trackr_${createHash('sha1').update(query.sql).digest('base64url')}`;
+    // Bounded: filters combine into many shapes, and an evicted name is only recomputed.
+    if (statementNames.size >= 5_000) statementNames.clear();
+    statementNames.set(query.sql, name);
+  }
+  return name;
 }
+const statementNames = new Map<string, string>();
 
 /**
  * `genericPlans`: PostgreSQL plans each prepared statement once instead of on every execution. By
