@@ -8,6 +8,7 @@ import { DatabaseUnavailableError, openDatabase } from './db/client.js';
 import { migrate, MigrationError } from './db/migrate.js';
 import { closePasswordWorkers } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
+import { sessionCheck } from './auth/viewer.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { createApp } from './app.js';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     prisma: db.prisma,
     config,
     tokens: new TokenService(config.jwt),
+    sessionIsLive: sessionCheck(db),
     throttle: new LoginThrottle(rateLimiter, config.loginLimits),
     logger,
     isReady: async () => {

@@ -14,6 +14,8 @@ export type { PrismaClient };
 export type Database = {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** Whether statements are named and prepared once per connection (not on PGlite). */
+  preparedStatements: boolean;
   /** Where the data lives, for logs (no credentials). */
   description: string;
   close(): Promise<void>;
@@ -54,6 +56,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   return {
     prisma,
     pool,
+    preparedStatements: prepared,
     description,
     async close() {
       await prisma.$disconnect();

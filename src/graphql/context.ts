@@ -6,7 +6,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { RateLimitedError } from '../domain/errors.js';
 import type { ClientInfo } from '../services/sessions.js';
-import { bearerToken, resolveViewer, type Viewer } from '../auth/viewer.js';
+import { bearerToken, resolveViewer, type SessionCheck, type Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /** What createApp needs; built once per process. */
@@ -14,6 +14,8 @@ export type AppDeps = {
   prisma: PrismaClient;
   config: Config;
   tokens: TokenService;
+  /** Checks on every authenticated request that the token's session is still live. */
+  sessionIsLive: SessionCheck;
   logger: Logger;
   /** Login throttling (its counters in memory or Redis). */
   throttle: LoginThrottle;
@@ -42,7 +44,7 @@ function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): 
 }
 
 export async function createContext(deps: AppDeps, request: Request, requestId: string, peer?: string): Promise<GraphQLContext> {
-  const viewer = await resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.prisma);
+  const viewer = await resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.sessionIsLive);
   const context: GraphQLContext = {
     prisma: deps.prisma,
     config: deps.config,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app.js';
 import { TokenService } from '../../src/auth/tokens.js';
+import { sessionCheck } from '../../src/auth/viewer.js';
 import { LoginThrottle } from '../../src/auth/login-throttle.js';
 import { createRateLimiter } from '../../src/auth/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -53,7 +54,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const tokens = new TokenService(config.jwt);
   const rateLimiter = createRateLimiter(config.redisUrl);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
-  const app = await createApp({ prisma: db.prisma, config, tokens, throttle, logger, isReady: async () => true });
+  const app = await createApp({ prisma: db.prisma, config, tokens, sessionIsLive: sessionCheck(db), throttle, logger, isReady: async () => true });
   return {
     app,
     db,
