@@ -43,13 +43,18 @@ const email = `burst-${Date.now()}@example.com`;
 const password = 'correct horse battery staple';
 const session = await signUp({ prisma: db.prisma, tokens, throttle, config }, { email, name: 'Burst', password }, { ip: '127.0.0.1' });
 
-// The ceiling: one hash per core at a time, measured here (the first warms the pool up).
+// The ceiling: as many hashes at once as there are cores, i.e. what the cores really do in parallel
+// (the first round warms the pool up). One hash alone is reported too.
+const cores = availableParallelism();
+const hashRound = () => Promise.all(Array.from({ length: cores }, () => hashPassword(password, config.bcryptCost)));
+await hashRound();
+const soloStarted = performance.now();
 await hashPassword(password, config.bcryptCost);
-const hashStarted = performance.now();
-const samples = 4;
-for (let i = 0; i < samples; i++) await hashPassword(password, config.bcryptCost);
-const hashMs = (performance.now() - hashStarted) / samples;
-const ceiling = (availableParallelism() * 1000) / hashMs;
+const hashMs = performance.now() - soloStarted;
+const rounds = 4;
+const ceilingStarted = performance.now();
+for (let i = 0; i < rounds; i++) await hashRound();
+const ceiling = (rounds * cores * 1000) / (performance.now() - ceilingStarted);
 
 const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
@@ -65,7 +70,7 @@ delay.disable();
 const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 const rate = (result.ok * 1000) / result.burstMs;
-console.log(`bcrypt cost ${config.bcryptCost}: ${hashMs.toFixed(0)} ms per hash; ceiling on ${availableParallelism()} cores: ${ceiling.toFixed(1)} logins/s`);
+console.log(`bcrypt cost ${config.bcryptCost}: ${hashMs.toFixed(0)} ms per hash alone; ceiling with ${cores} hashes at a time: ${ceiling.toFixed(1)} hashes/s (${((cores * 1000) / hashMs).toFixed(1)} if the cores scaled perfectly)`);
 console.log(`${result.ok}/${logins} logins in ${(result.burstMs / 1000).toFixed(2)} s: ${rate.toFixed(1)} logins/s = ${((rate / ceiling) * 100).toFixed(0)}% of the ceiling`);
 console.log(`event-loop delay during the burst: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`);
 console.log(

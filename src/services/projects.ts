@@ -120,34 +120,52 @@ export type ProjectOrder = { field: 'NAME' | 'KEY' | 'CREATED_AT' | 'UPDATED_AT'
 
 const PROJECT_ORDER_FIELDS = { NAME: 'name', KEY: 'key', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' } as const;
 
+/** Past this many memberships, listProjects leaves the choice of projects to the membership condition alone. */
+const MEMBERSHIP_LIST_LIMIT = 2_000;
+
 /**
  * Projects `userId` belongs to that the viewer may see too (the viewer's own when they are the
  * same), filtered and ordered, for a connection's `query`. Archived ones only when asked.
+ *
+ * In three short statements rather than one: Prisma's single statement joins each project's
+ * nested selection (its issues…) before ordering and limiting, so PostgreSQL either builds it for
+ * every project of the viewer or walks all projects in list order checking membership (~4-6 ms a
+ * page with 76 of 10,000 projects). The viewer's project ids, then the page's ids, then the page.
  */
-export function listProjects<Q extends object>(
+export async function listProjects<Q extends object>(
   db: Db,
   viewer: Viewer,
   userId: string,
   options: { filter?: ProjectListFilter | null; orderBy?: ProjectOrder | null },
   query: Q,
 ): Promise<Project[]> {
+  const memberships = await db.projectMember.findMany({ where: { userId: viewer.id }, select: { projectId: true }, take: MEMBERSHIP_LIST_LIMIT + 1 });
+  const memberOf = memberships.length <= MEMBERSHIP_LIST_LIMIT ? { id: { in: memberships.map((m) => m.projectId) } } : {};
   const filter = options.filter ?? {};
   // LIKE wildcards in the search text are literal characters.
   const search = escapeLike(filter.search?.trim());
   const order = options.orderBy ?? { field: 'CREATED_AT', direction: 'DESC' };
   const direction = order.direction === 'ASC' ? 'asc' : 'desc';
-  return db.project.findMany({
-    ...query,
+  const orderBy: Prisma.ProjectOrderByWithRelationInput[] = [{ [PROJECT_ORDER_FIELDS[order.field]]: direction }, { id: direction }];
+  const { cursor, skip, take, ...selection } = query as Q & { cursor?: { id: string }; skip?: number; take?: number };
+  const page = await db.project.findMany({
+    cursor,
+    skip,
+    take,
     where: {
       AND: [
+        memberOf,
         visibleProjects(viewer),
         userId === viewer.id ? {} : { members: { some: { userId } } },
         filter.archived ? { archivedAt: { not: null } } : { archivedAt: null },
         search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { key: { startsWith: search.toUpperCase() } }] } : {},
       ],
     },
-    orderBy: [{ [PROJECT_ORDER_FIELDS[order.field]]: direction }, { id: direction }],
+    orderBy,
+    select: { id: true },
   });
+  if (page.length === 0) return [];
+  return db.project.findMany({ ...selection, where: { id: { in: page.map((p) => p.id) } }, orderBy });
 }
 
 /** A project by id or key if the viewer is a member; null otherwise. */
