@@ -179,9 +179,9 @@ async function renderPng(svg: string, file: string, width: number, height: numbe
   }
 }
 
-export async function writeReport(report: Report, dir: string, log: (m: string) => void): Promise<string> {
+/** `base`: the file name without extension; a partial run gets its own, so the published results stay whole. */
+export async function writeReport(report: Report, dir: string, log: (m: string) => void, base = `bench-${report.mode}`): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const base = `bench-${report.mode}`;
   writeFileSync(join(dir, `${base}.json`), JSON.stringify({ ...report, summary: summarize(report.cells) }, null, 2));
   const md = markdown(report);
   writeFileSync(join(dir, `${base}.md`), md);

@@ -186,7 +186,9 @@ async function main(): Promise<void> {
     settings: { connections: mode.connections, seconds, rateSeconds: mode.rateSeconds, runs },
     dataset: { ...mode.size }, servers, statements, nestedStatements: nested, cells: measured,
   };
-  const md = await writeReport(report, RESULTS_DIR, log);
+  // A run narrowed by options writes bench-<mode>-partial.*, never over the published full or quick results.
+  const partial = ['ops', 'servers', 'runs', 'seconds'].some((option) => args.has(option));
+  const md = await writeReport(report, RESULTS_DIR, log, `bench-${mode.name}${partial ? '-partial' : ''}`);
   process.stdout.write(md);
   await finish(monitor, failures);
 }
