@@ -48,11 +48,12 @@ export function issueListQuery(options: IssueListOptions) {
 export type PageStart = { cursor: { id: string }; skip: number };
 
 /**
- * Where the page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor` + `skip`.
- * Prisma needs the cursor's row in the list: once that issue has left it (archived, deleted, edited
- * out of the filter) it drops the next issue (top-level lists) or returns nothing (nested ones). So
- * the page is anchored on the first issue still listed at or beyond the cursor's sort position: the
- * cursor itself (skip 1) or its next neighbour (skip 0). `sameProject`: a project's own list.
+ * Where the page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor` + `skip`,
+ * for Project.issues: Pothos' relatedConnection always hands Prisma a cursor (Query.issues uses a
+ * keyset condition instead, see listIssues). Prisma needs the cursor's row in the list: once that
+ * issue has left it (archived, deleted, edited out of the filter) a nested list comes back empty.
+ * So the page is anchored on the first issue still listed at or beyond the cursor's sort position:
+ * the cursor itself (skip 1) or its next neighbour (skip 0). `sameProject`: a project's own list.
  */
 export async function issuePageStart(
   db: Db,
