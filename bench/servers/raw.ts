@@ -40,6 +40,22 @@ const str = (body: Body, name: string): string => {
 };
 
 /** Trackr's checks: signature, algorithm, issuer, audience, expiry, then user active + session live. */
+/** Runs `work` in one transaction on one pooled connection; rolls back if it throws. */
+async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 async function viewerId(req: IncomingMessage): Promise<string> {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (!m) throw new HttpError(401, 'no token');
@@ -173,9 +189,7 @@ const handlers: Record<string, Handler> = {
 
   async createIssue(body, req) {
     const v = await viewerId(req);
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(async (client) => {
       const member = await client.query(`SELECT 1 FROM project_members WHERE project_id = $1 AND user_id = $2 AND role <> 'VIEWER'`, [str(body, 'projectId'), v]);
       if (!member.rowCount) throw new HttpError(404, 'project not found');
       const { rows } = await client.query<{ j: Json; id: string }>(
@@ -186,23 +200,15 @@ const handlers: Record<string, Handler> = {
         [str(body, 'projectId'), str(body, 'title'), str(body, 'priority'), v],
       );
       await client.query(`INSERT INTO issue_events (issue_id, actor_id, type) VALUES ($1, $2, 'CREATED')`, [rows[0].id, v]);
-      await client.query('COMMIT');
       return rows[0].j;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   },
 
   async updateIssue(body, req) {
     const v = await viewerId(req);
     const id = str(body, 'id');
     const title = str(body, 'title');
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(async (client) => {
       const cur = await client.query<{ title: string }>(
         `SELECT i.title FROM issues i JOIN projects p ON p.id = i.project_id
          WHERE i.id = $1 AND i.deleted_at IS NULL AND EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = $2 AND m.role <> 'VIEWER')
@@ -219,14 +225,8 @@ const handlers: Record<string, Handler> = {
          FROM issues i JOIN projects p ON p.id = i.project_id WHERE i.id = $1`,
         [id],
       );
-      await client.query('COMMIT');
       return rows[0].j;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   },
 };
 

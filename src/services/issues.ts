@@ -47,34 +47,31 @@ export function issueListQuery(options: IssueListOptions) {
 
 export type PageStart = { cursor: { id: string }; skip: number };
 
+/** The sort values (and project) of the issue a cursor names, if the viewer can see it; null otherwise. */
+function cursorIssue(db: Db, viewer: Viewer, cursorId: string) {
+  if (!UUID.test(cursorId)) return Promise.resolve(null);
+  return db.issue.findFirst({
+    where: { id: cursorId, project: visibleProjects(viewer) },
+    select: { id: true, projectId: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
+  });
+}
+
 /**
- * Where the page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor` + `skip`,
- * for Project.issues: Pothos' relatedConnection always hands Prisma a cursor (Query.issues uses a
- * keyset condition instead, see listIssues). Prisma needs the cursor's row in the list: once that
- * issue has left it (archived, deleted, edited out of the filter) a nested list comes back empty.
- * So the page is anchored on the first issue still listed at or beyond the cursor's sort position:
- * the cursor itself (skip 1) or its next neighbour (skip 0). `sameProject`: a project's own list.
+ * Where a project's page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor`
+ * + `skip`, for Project.issues: Pothos' relatedConnection always hands Prisma a cursor (Query.issues
+ * uses a keyset condition instead, see listIssues). Prisma needs the cursor's row in the list: once
+ * that issue has left it (archived, deleted, edited out of the filter) a nested list comes back
+ * empty. So the page is anchored on the first issue still listed at or beyond the cursor's sort
+ * position: the cursor itself (skip 1) or its next neighbour (skip 0).
  */
-export async function issuePageStart(
-  db: Db,
-  viewer: Viewer,
-  options: IssueListOptions,
-  cursorId: string,
-  backward: boolean,
-  sameProject = false,
-): Promise<PageStart> {
+export async function issuePageStart(db: Db, viewer: Viewer, options: IssueListOptions, cursorId: string, backward: boolean): Promise<PageStart> {
   const asGiven = { cursor: { id: cursorId }, skip: 1 };
-  const row = UUID.test(cursorId)
-    ? await db.issue.findFirst({
-        where: { id: cursorId, project: visibleProjects(viewer) },
-        select: { id: true, projectId: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
-      })
-    : null;
+  const row = await cursorIssue(db, viewer, cursorId);
   if (!row) return asGiven;
   const { where, orderBy } = issueListQuery(options);
   const anchor = await db.issue.findFirst({
     where: {
-      AND: [where, visibleIssues(viewer), sameProject ? { projectId: row.projectId } : {}, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
+      AND: [where, visibleIssues(viewer), { projectId: row.projectId }, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
     },
     orderBy,
     take: backward ? -1 : 1,
@@ -91,17 +88,13 @@ export async function issuePageStart(
 export async function listIssues<Q extends object>(db: Db, viewer: Viewer, options: IssueListOptions, query: Q): Promise<Issue[]> {
   const { where, orderBy } = issueListQuery(options);
   const { cursor, skip: _skip, ...page } = query as Q & { cursor?: { id?: string }; skip?: number; take?: number };
-  const beyond = cursor?.id ? await issuesBeyondCursor(db, viewer, options, cursor.id, (page.take ?? 0) < 0) : {};
+  let beyond: Prisma.IssueWhereInput = {};
+  if (cursor?.id) {
+    const row = await cursorIssue(db, viewer, cursor.id);
+    // A cursor naming no visible issue pages nothing.
+    beyond = row ? issuesBeyond(row, options.orderBy, (page.take ?? 0) < 0) : { id: { in: [] } };
+  }
   return db.issue.findMany({ ...page, where: { AND: [where, visibleIssues(viewer), beyond] }, orderBy });
-}
-
-/** Issues after (`backward`: before) the visible issue `cursorId` in list order; none if it is not visible. */
-async function issuesBeyondCursor(db: Db, viewer: Viewer, options: IssueListOptions, cursorId: string, backward: boolean): Promise<Prisma.IssueWhereInput> {
-  const row = await db.issue.findFirst({
-    where: { id: cursorId, project: visibleProjects(viewer) },
-    select: { id: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
-  });
-  return row ? issuesBeyond(row, options.orderBy, backward) : { id: { in: [] } };
 }
 
 /** How many issues listIssues would return without paging. */

@@ -81,7 +81,7 @@ export const ProjectRef = builder.prismaNode('Project', {
         const page = args as { after?: string | null; before?: string | null; last?: number | null };
         const cursorId = idOfCursor(page.after ?? page.before);
         const backward = page.before != null || page.last != null;
-        const start = cursorId && context.viewer ? await issuePageStart(context.prisma, context.viewer, options, cursorId, backward, true) : {};
+        const start = cursorId && context.viewer ? await issuePageStart(context.prisma, context.viewer, options, cursorId, backward) : {};
         return { ...issueListQuery(options), ...start };
       },
     }),
