@@ -17,6 +17,12 @@ import { createApp } from './app.js';
 // V8's optimising tier would still recompile it in the background into ~60 MB of machine code;
 // the baseline tier is enough. Set before the first query, when the module is compiled.
 setFlagsFromString('--liftoff-only');
+// V8 lets the old generation grow up to 4× its live size between full collections; under load that
+// was a third of the process' memory. Growing by 2× at most: peak RSS under the benchmark's project
+// page 320 → 229 MB at the same req/s (bench/NOTES.md). An operator's own `--heap-growing-percent` wins.
+if (![...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => arg.includes('--heap-growing-percent'))) {
+  setFlagsFromString('--heap-growing-percent=100');
+}
 
 async function main(): Promise<void> {
   const started = performance.now();
