@@ -21,7 +21,7 @@ export type Report = {
   durationSec: number;
   /** node: the harness's Node (A, B); peerNode: bench/peer's Node 22 (B22, C); serverNode: per server (absent in older reports). */
   machine: { cpus: number; node: string; peerNode: string; postgres: string; serverNode?: Partial<Record<Server, string>> };
-  settings: { connections: number; seconds: number; rateSeconds: number; runs: number };
+  settings: { connections: number; seconds: number; rateSeconds: number; runs: number; peerAuth?: boolean };
   dataset: Record<string, number>;
   servers: Server[];
   statements: Record<string, Partial<Record<Server, number>>>;
@@ -76,7 +76,7 @@ export function markdown(report: Report): string {
     `${report.startedAt}, ${f(report.durationSec)} s. ${report.machine.cpus} cores, ${nodes(report)}, ${report.machine.postgres}.`,
     `Dataset: ${Object.entries(report.dataset).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.`,
     `Closed loop: ${report.settings.connections} connections for ${report.settings.seconds} s; fixed-rate probes ${report.settings.rateSeconds} s each; ${report.settings.runs} run(s) per cell, interleaved ${report.servers.map((s) => SERVER_SHORT[s]).join(' ')}; median (min–max).`,
-    `Servers: ${report.servers.map((s) => SERVER_LABEL[s]).join('; ')}.`,
+    `Servers: ${report.servers.map((s) => SERVER_LABEL[s]).join('; ')}.${report.settings.peerAuth ? ' C verifies the access token and checks the session per request, as A and B do (--peer-auth).' : ''}`,
     '',
     '| operation | server | req/s | vs A | vs C | p50 / p99 ms (closed loop) | p50 / p99 ms at fixed rates | Node CPU ms/req | PG CPU ms/req | SQL/req | peak RSS MB | errors |',
     '| --- | --- | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: |',

@@ -8,6 +8,7 @@
 //   4. timed phase, servers direct on PostgreSQL, interleaved A B B22 C per operation and run
 //   5. report in bench/results/
 // Options: --quick | --full, --ops=a,b  --servers=raw,trackr,trackr22,peer  --runs=N  --seconds=N  --keep-db  --check-only
+//          --peer-auth (C verifies Trackr's token and checks the session per request, as A and B do; writes a partial report)
 //          --database-url=postgresql://…/postgres (admin URL; default BENCH_DATABASE_URL or local)
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -55,6 +56,7 @@ const unknown = servers.filter((s) => !(SERVERS as readonly string[]).includes(s
 if (unknown.length || servers.length === 0) throw new Error(`--servers: unknown ${unknown.join(', ') || '(none given)'}; known: ${SERVERS.join(', ')}`);
 const keepDb = args.has('keep-db');
 const checkOnly = args.has('check-only');
+const peerAuth = args.has('peer-auth');
 const ops = args.get('ops') ? OPERATIONS.filter((o) => args.get('ops')!.split(',').includes(o.name)) : OPERATIONS;
 const adminUrl = args.get('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 if (!['127.0.0.1', 'localhost'].includes(new URL(adminUrl).hostname)) throw new Error('the benchmark only talks to a local PostgreSQL (127.0.0.1)');
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
             failures.push(`${SERVER_LABEL[server]} died (${died}) before ${op.name} run ${run}; see bench/results/raw/${server}-timed*.log`);
             log(`SERVER DIED: ${server} (${died}); restarting`);
             if (++restarts > 3) throw new Error('too many server restarts');
-            r = await startServer(server, { databaseUrl: dbUrl, jwtSecret, port: PORTS[server] }, `${server}-timed-${restarts}`);
+            r = await startServer(server, { databaseUrl: dbUrl, jwtSecret, port: PORTS[server], peerAuth }, `${server}-timed-${restarts}`);
             running = running.map((x) => (x.server === server ? r : x));
           }
           // The full server id in the tag: titles written by mutations never repeat across servers
@@ -183,11 +185,11 @@ async function main(): Promise<void> {
       cpus: availableParallelism(), node: process.version, peerNode: spawnSync(PEER_NODE, ['-v']).stdout.toString().trim(), postgres: `PostgreSQL ${pgVersion}`,
       serverNode: Object.fromEntries(servers.map((s) => [s, spawnSync(SERVER_NODE[s], ['-v']).stdout.toString().trim()])),
     },
-    settings: { connections: mode.connections, seconds, rateSeconds: mode.rateSeconds, runs },
+    settings: { connections: mode.connections, seconds, rateSeconds: mode.rateSeconds, runs, peerAuth },
     dataset: { ...mode.size }, servers, statements, nestedStatements: nested, cells: measured,
   };
   // A run narrowed by options writes bench-<mode>-partial.*, never over the published full or quick results.
-  const partial = ['ops', 'servers', 'runs', 'seconds'].some((option) => args.has(option));
+  const partial = ['ops', 'servers', 'runs', 'seconds', 'peer-auth'].some((option) => args.has(option));
   const md = await writeReport(report, RESULTS_DIR, log, `bench-${mode.name}${partial ? '-partial' : ''}`);
   process.stdout.write(md);
   await finish(monitor, failures);
@@ -201,7 +203,7 @@ function loadSpec(op: Operation, server: Server, ctx: Ctx, tag: string): LoadSpe
 async function startAll(databaseUrl: string, jwtSecret: string, phase: string): Promise<Running[]> {
   const out: Running[] = [];
   for (const server of servers) {
-    out.push(await startServer(server, { databaseUrl, jwtSecret, port: PORTS[server] }, `${server}-${phase}`));
+    out.push(await startServer(server, { databaseUrl, jwtSecret, port: PORTS[server], peerAuth }, `${server}-${phase}`));
   }
   log(`${phase}: started ${servers.map((s) => SERVER_LABEL[s]).join(', ')}`);
   return out;

@@ -18,7 +18,11 @@ export const TRACKR_NODE_ARGS: readonly string[] = [join(ROOT, 'dist/src/main.js
 /** The Node binary each Node server runs on (A and B: the harness's own Node; B22 and C: Node 22 from bench/peer). */
 export const SERVER_NODE: Record<Server, string> = { raw: process.execPath, trackr: process.execPath, trackr22: PEER_NODE, peer: PEER_NODE };
 
-export type ServerEnv = { databaseUrl: string; jwtSecret: string; port: number; logLevel?: string };
+export type ServerEnv = {
+  databaseUrl: string; jwtSecret: string; port: number; logLevel?: string;
+  /** C does Trackr's per-request auth work too (token + session check): `--peer-auth`. */
+  peerAuth?: boolean;
+};
 export type Running = {
   server: Server; port: number; process: ChildProcess; pid: number; stop: () => Promise<void>;
   /** Set when the process ended on its own: exit code or signal. */
@@ -61,7 +65,7 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
         },
       };
     case 'peer':
-      return { cmd: SERVER_NODE.peer, args: [join(PEER_DIR, 'server.mjs')], env: common };
+      return { cmd: SERVER_NODE.peer, args: [join(PEER_DIR, 'server.mjs')], env: env.peerAuth ? { ...common, PEER_AUTH_SECRET: env.jwtSecret } : common };
   }
 }
 
