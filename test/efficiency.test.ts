@@ -69,6 +69,26 @@ describe('SQL statements per request', () => {
     expect(large.statements).toBe(small.statements);
   });
 
+  it("stay the same for a project's issues after a cursor, whose issue is looked up once", async () => {
+    const first = await t.gql<{ viewer: { projects: { edges: { node: { id: string; issues: { pageInfo: { endCursor: string } } } }[] } } }>(
+      '{ viewer { projects(first: 1) { edges { node { id issues(first: 2) { pageInfo { endCursor } } } } } } }',
+      {},
+      owner.token,
+    );
+    const { id, issues } = first.data.viewer.projects.edges[0].node;
+    const query = `query($id: ID!, $n: Int!, $after: String!) { project(id: $id) { issues(first: $n, after: $after) { edges { node { key assignee { name } labels { name } } } } } }`;
+    const small = await count(query, { id, n: 2, after: issues.pageInfo.endCursor });
+    const large = await count(query, { id, n: 50, after: issues.pageInfo.endCursor });
+    const keys = (data: unknown) => (data as { project: { issues: { edges: { node: { key: string } }[] } } }).project.issues.edges.map((e) => e.node.key);
+    expect(keys(large.data).slice(0, 2)).toEqual(keys(small.data));
+    expect(keys(large.data)).toHaveLength(50);
+    expect(large.statements).toBe(small.statements);
+    // Session, the cursor's issue and the page's anchor (once each, though Pothos asks for the
+    // connection's query twice), then Prisma's cursor query in 6 parts: project, issues, projects
+    // (for the keys), users, issue labels, labels.
+    expect(small.statements).toBeLessThanOrEqual(9);
+  });
+
   it('stay the same for members and labels of a project', async () => {
     const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>('{ viewer { projects(first: 1) { edges { node { id } } } } }', {}, owner.token);
     const id = projects.data.viewer.projects.edges[0].node.id;

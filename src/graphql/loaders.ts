@@ -3,10 +3,18 @@ import DataLoader from 'dataloader';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
 import type { ProjectRole } from '../generated/prisma/client.js';
+import { issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
+
+export type PageStartKey = { options: IssueListOptions; cursorId: string; backward: boolean };
 
 export type Loaders = {
   /** The viewer's role in each project (null when not a member). */
   viewerRole: DataLoader<string, ProjectRole | null>;
+  /**
+   * Where a Project.issues page after a cursor starts. Pothos asks for the connection's query more
+   * than once per request (planning and resolving); the lookup runs once.
+   */
+  issuePageStart: DataLoader<PageStartKey, PageStart, string>;
 };
 
 export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer | null): Loaders {
@@ -21,5 +29,9 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
       const roles = new Map(rows.map((r) => [r.projectId, r.role]));
       return projectIds.map((id) => roles.get(id) ?? null);
     }),
+    issuePageStart: new DataLoader(
+      (keys) => Promise.all(keys.map(({ options, cursorId, backward }) => issuePageStart(prisma, currentViewer()!, options, cursorId, backward))),
+      { cacheKeyFn: (key) => JSON.stringify(key) },
+    ),
   };
 }

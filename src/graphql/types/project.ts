@@ -8,7 +8,7 @@ import { ProjectViewerCan } from './viewer-can.js';
 import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Project } from '../../generated/prisma/client.js';
-import { issueListQuery, issuePageStart } from '../../services/issues.js';
+import { issueListQuery } from '../../services/issues.js';
 import {
   createProject,
   deleteProject,
@@ -81,7 +81,7 @@ export const ProjectRef = builder.prismaNode('Project', {
         const page = args as { after?: string | null; before?: string | null; last?: number | null };
         const cursorId = idOfCursor(page.after ?? page.before);
         const backward = page.before != null || page.last != null;
-        const start = cursorId && context.viewer ? await issuePageStart(context.prisma, context.viewer, options, cursorId, backward) : {};
+        const start = cursorId && context.viewer ? await context.loaders.issuePageStart.load({ options, cursorId, backward }) : {};
         return { ...issueListQuery(options), ...start };
       },
     }),
