@@ -18,7 +18,7 @@ const LIVE_SESSION_SQL = `SELECT 1 FROM refresh_sessions s JOIN users u ON u.id 
 /** Trackr's checks on a bearer token: HS256 signature, expiry, then the session row, as Trackr does per request. */
 async function authenticate(authorization) {
   if (!authorization) return {}; // anonymous, as Trackr's logIn
-  const [header, payload, signature] = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1].split('.') ?? [];
+  const [header, payload, signature] = /^Bearer (\S+)$/.exec(authorization)?.[1].split('.') ?? [];
   const expected = createHmac('sha256', authSecret).update(`${header}.${payload}`).digest();
   const given = Buffer.from(signature ?? '', 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new Error('invalid token');
