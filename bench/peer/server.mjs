@@ -12,6 +12,8 @@ import { grafserv } from 'postgraphile/grafserv/node';
 
 const authSecret = process.env.PEER_AUTH_SECRET;
 const authPool = authSecret ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : undefined;
+// An idle connection's error (PostgreSQL restarting) would otherwise end the process.
+authPool?.on('error', () => {});
 const LIVE_SESSION_SQL = `SELECT 1 FROM refresh_sessions s JOIN users u ON u.id = s.user_id
   WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.is_active AND u.token_version = $3`;
 
