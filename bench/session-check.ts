@@ -7,6 +7,7 @@ import pg from 'pg';
 import { sessionCheck } from '../src/auth/viewer.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
+import { idOf } from '../src/domain/ids.js';
 import { createLogger } from '../src/logger.js';
 
 const admin = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -30,7 +31,7 @@ try {
   const session = await db.prisma.refreshSession.create({
     data: { userId: user.id, familyId: randomUUID(), tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 86_400_000), ip: '127.0.0.1' },
   });
-  const claims = { userId: user.id, sessionId: session.id, tokenVersion: user.tokenVersion };
+  const claims = { userId: idOf<'User'>(user.id), sessionId: session.id, tokenVersion: user.tokenVersion };
   const isLive = sessionCheck(db);
   const variants: [string, () => Promise<unknown>][] = [
     ['prisma findFirst', () => db.prisma.refreshSession.findFirst({

@@ -549,7 +549,7 @@ describe('bounds', () => {
       for (const depth of [5, 8]) {
         const { res } = await listIssues(t, f.viewer.token, scope, { filter: nested(depth), first: 5 });
         const error = errorOf(res);
-        expect(error.code, `${depth} in ${JSON.stringify(scope)}`).toMatch(/^(BAD_USER_INPUT|VALIDATION_FAILED)$/);
+        expect(error.code, `${depth} in ${JSON.stringify(scope)}`).toBe('BAD_USER_INPUT');
         expect(error.message).toMatch(/4 deep/);
       }
     }
@@ -568,7 +568,7 @@ describe('bounds', () => {
       body,
     });
     const result = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
-    expect(result.errors?.[0].extensions?.code, result.errors?.[0].message).toMatch(/^(BAD_USER_INPUT|VALIDATION_FAILED)$/);
+    expect(result.errors?.[0].extensions?.code, result.errors?.[0].message).toBe('BAD_USER_INPUT');
   });
 
   it('refuses more than 3 sort keys, and accepts 3', async () => {
@@ -581,7 +581,7 @@ describe('bounds', () => {
       expect((await listIssues(t, f.viewer.token, scope, { orderBy: three, first: 5 })).res.errors).toBeUndefined();
       const { res } = await listIssues(t, f.viewer.token, scope, { orderBy: [...three, { field: 'DUE_DATE', direction: 'ASC' }], first: 5 });
       const error = errorOf(res);
-      expect(error.code, JSON.stringify(scope)).toMatch(/^(BAD_USER_INPUT|VALIDATION_FAILED)$/);
+      expect(error.code, JSON.stringify(scope)).toBe('BAD_USER_INPUT');
       expect(error.message).toMatch(/3 keys/);
     }
   });

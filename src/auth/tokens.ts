@@ -5,11 +5,13 @@ import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors } from 'jose';
 import type { Config } from '../config.js';
 import { UnauthenticatedError } from '../domain/errors.js';
+import { idOf, isUuid, type UserId } from '../domain/ids.js';
 
 const ALGORITHM = 'HS256';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type AccessClaims = { userId: string; tokenVersion: number; sessionId: string };
+export type AccessClaims = { userId: UserId; tokenVersion: number; sessionId: string };
+/** What a new token says: the user (a row's id), their token version and the session. */
+export type NewClaims = Omit<AccessClaims, 'userId'> & { userId: string };
 /** How many verified tokens are remembered; the oldest is forgotten first. */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 export type IssuedToken = { token: string; expiresAt: Date };
@@ -26,7 +28,7 @@ export class TokenService {
     this.key = webcrypto.subtle.importKey('raw', options.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
-  async issue({ userId, tokenVersion, sessionId }: AccessClaims): Promise<IssuedToken> {
+  async issue({ userId, tokenVersion, sessionId }: NewClaims): Promise<IssuedToken> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.options.accessTtlSeconds;
     const token = await new SignJWT({ ver: tokenVersion, sid: sessionId })
@@ -54,8 +56,8 @@ export class TokenService {
         requiredClaims: ['sub', 'exp', 'iat', 'jti', 'ver', 'sid'],
       });
       if (typeof payload.ver !== 'number' || !Number.isInteger(payload.ver)) throw new Error('bad ver claim');
-      if (!UUID.test(payload.sub!) || typeof payload.sid !== 'string' || !UUID.test(payload.sid)) throw new Error('bad ids');
-      const claims = { userId: payload.sub!, tokenVersion: payload.ver, sessionId: payload.sid };
+      if (!isUuid(payload.sub!) || typeof payload.sid !== 'string' || !isUuid(payload.sid)) throw new Error('bad ids');
+      const claims = { userId: idOf<'User'>(payload.sub!), tokenVersion: payload.ver, sessionId: payload.sid };
       if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(token, { claims, expiresAtMs: payload.exp! * 1000 });
       return claims;

@@ -2,9 +2,10 @@
 // connection params) can reuse it.
 import type { Database } from '../db/client.js';
 import { UnauthenticatedError } from '../domain/errors.js';
+import type { UserId } from '../domain/ids.js';
 import type { AccessClaims, TokenService } from './tokens.js';
 
-export type Viewer = { id: string; sessionId: string };
+export type Viewer = { id: UserId; sessionId: string };
 
 /** The token from an `Authorization: Bearer …` value; undefined when there is none. */
 export function bearerToken(authorization: string | null | undefined): string | undefined {

@@ -1,6 +1,6 @@
 // Expected failures. Services throw these; the GraphQL layer turns them into typed result-union
 // members (where a field lists them) or into top-level errors with `extensions.code`.
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Issue } from '../generated/prisma/client.js';
 
 export type ErrorCode =
@@ -75,4 +75,16 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   throw new ValidationError(
     result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message })),
   );
+}
+
+/**
+ * An optional input field that cannot be cleared: absent leaves it as it is (or takes its default),
+ * null is refused with a field error. GraphQL lets a client send null for any optional field.
+ */
+export function unclearable<S extends z.ZodType>(schema: S) {
+  return schema.nullish().transform((value, ctx) => {
+    if (value !== null) return value;
+    ctx.addIssue({ code: 'custom', message: 'must not be null' });
+    return z.NEVER;
+  });
 }

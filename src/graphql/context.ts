@@ -8,6 +8,7 @@ import { RateLimitedError } from '../domain/errors.js';
 import type { ClientInfo } from '../services/sessions.js';
 import { bearerToken, resolveViewer, type SessionCheck, type Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { Actor } from '../services/access.js';
 
 /** What createApp needs; built once per process. */
 export type AppDeps = {
@@ -36,6 +37,12 @@ export type GraphQLContext = {
   /** Password checks done in this request; see spendPasswordCheck. */
   passwordChecks: number;
 };
+
+/** The context of a field that requires a logged-in viewer (`t.withAuth({ authenticated: true })`). */
+export type AuthenticatedContext = GraphQLContext & { viewer: Viewer };
+
+/** Who acts in a service call: the logged-in viewer, on this request's database client. */
+export const actor = (context: AuthenticatedContext): Actor => ({ prisma: context.prisma, viewer: context.viewer });
 
 /** The caller's address: the socket's peer, or X-Forwarded-For's first hop behind a trusted proxy. */
 function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): ClientInfo {

@@ -3,13 +3,17 @@
 import { randomUUID } from 'node:crypto';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
-import { AppError, UnauthenticatedError } from '../domain/errors.js';
+import { AppError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
 export function createErrorMasker(logger: Logger) {
   return (error: unknown): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
     const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+    // Bad input outside a result union (a query's arguments): the one code README gives bad input.
+    if (original instanceof ValidationError) {
+      return new GraphQLError(original.message, { ...located, extensions: { code: 'BAD_USER_INPUT', fieldErrors: original.issues } });
+    }
     if (original instanceof AppError) {
       const http = original instanceof UnauthenticatedError ? { http: { status: 401 } } : {};
       return new GraphQLError(original.message, { ...located, extensions: { code: original.code, ...http } });

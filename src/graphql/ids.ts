@@ -1,21 +1,35 @@
-// Global (Relay) IDs at the edge, raw UUIDs inside.
-import type { GraphQLContext } from './context.js';
-import { UUID } from '../services/projects.js';
+// Global (Relay) ids at the edge, raw branded UUIDs inside. Every global id a client sends (node,
+// nodes, arguments, input fields) is decoded here once: a malformed one, one whose inner id is not
+// a UUID, or (where the field says which types it takes) one of the wrong type is refused with
+// BAD_USER_INPUT before any resolver runs, so services never see an id they must re-check.
+import { PothosValidationError } from '@pothos/core';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { idOf, isUuid, type Id } from '../domain/ids.js';
 
-/** Matches no row: used where a lookup must find nothing (anonymous viewer, malformed id). */
-export const NO_ID = '00000000-0000-0000-0000-000000000000';
-
-export const rawId = (id: string): string => (UUID.test(id) ? id : NO_ID);
-
-/** The viewer's id, or an id that matches nobody when anonymous. */
-export const viewerIdOrNone = (context: GraphQLContext): string => context.viewer?.id ?? NO_ID;
+/** Pothos' decoding, plus the one shape our ids have. */
+export function decodeCheckedGlobalId(globalId: string): { typename: string; id: string } {
+  const decoded = decodeGlobalID(globalId);
+  if (!isUuid(decoded.id)) throw new PothosValidationError(`Invalid global ID: ${globalId}`);
+  return decoded;
+}
 
 export type GlobalId = { typename: string; id: string };
 
-/** Keeps GraphQL's three states of an optional input: absent (unchanged), null (clear), a value. */
-export function rawOptional(value: GlobalId | null | undefined): string | null | undefined {
-  return value === undefined ? undefined : value === null ? null : value.id;
+/** The raw id of a global id that must be of type `typename`; BAD_USER_INPUT otherwise, as Pothos' own `for` check. */
+export function ofType(globalId: GlobalId, typename: string): string {
+  if (globalId.typename !== typename) throw new PothosValidationError(`ID of type ${globalId.typename} is not of type: ${typename}`);
+  return globalId.id;
 }
 
-/** The visibility condition for rows reached through a project, as node lookups need it. */
-export const memberOf = (context: GraphQLContext) => ({ deletedAt: null, members: { some: { userId: viewerIdOrNone(context) } } });
+/**
+ * Makes `t.globalID({ for: [ref] })` hand resolvers the id branded with the ref's type. Pothos'
+ * relay plugin reads a ref's `parseId`, which plugin-prisma's node refs do not set themselves.
+ */
+export function brandIds<Kind extends string, Ref extends object>(ref: Ref, _kind: Kind): Ref & { parseId: (id: string) => Id<Kind> } {
+  return Object.assign(ref, { parseId: (id: string) => idOf<Kind>(id) });
+}
+
+/** Keeps GraphQL's three states of an optional input: absent (unchanged), null (clear), a value. */
+export function rawOptional<T>(value: { id: T } | null | undefined): T | null | undefined {
+  return value === undefined ? undefined : value === null ? null : value.id;
+}

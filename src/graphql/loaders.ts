@@ -30,7 +30,11 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
       return projectIds.map((id) => roles.get(id) ?? null);
     }),
     issuePageStart: new DataLoader(
-      (keys) => Promise.all(keys.map(({ options, cursorId, backward }) => issuePageStart(prisma, currentViewer()!, options, cursorId, backward))),
+      (keys) => {
+        // Only asked for on behalf of a logged-in viewer (Project.issues is reached through a visible project).
+        const viewer = currentViewer()!;
+        return Promise.all(keys.map(({ options, ...start }) => issuePageStart({ prisma, viewer }, options, start)));
+      },
       { cacheKeyFn: (key) => JSON.stringify(key) },
     ),
   };

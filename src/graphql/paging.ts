@@ -1,35 +1,55 @@
-// Page sizes: every connection takes first/last between 1 and 100 (default 20). Pothos would
-// silently clamp larger values; asking for 1000 and getting 100 hides bugs, so it is an error.
+// Connection arguments, checked and translated in one place. Every connection takes first/last
+// between 1 and 100 (default 20): Pothos would silently clamp larger values, and asking for 1000 and
+// getting 100 hides bugs, so it is an error. Cursors are plugin-prisma's, over a UUID `id`.
+import { parsePrismaCursor } from '@pothos/plugin-prisma';
 import { GraphQLError } from 'graphql';
-import { UUID } from '../services/projects.js';
+import { isUuid } from '../domain/ids.js';
+import type { IssuePageRequest } from '../services/issues.js';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** The id inside a cursor of ours (base64 of `GPC:S:<id>`, as Pothos writes them); undefined if none. */
-export function idOfCursor(cursor: string | null | undefined): string | undefined {
-  if (cursor == null) return undefined;
-  return /^GPC:S:(.*)$/s.exec(Buffer.from(cursor, 'base64').toString('utf8'))?.[1];
-}
-
 type PageArgs = { first?: number | null; last?: number | null; after?: string | null; before?: string | null };
 
-/**
- * Used as each connection's `maxSize`: validates first/last and the cursors, and returns the limit.
- * Every connection pages by a UUID `id` (Pothos cursor `GPC:S:<id>`); a forged cursor holding
- * anything else would reach the database and come back as a masked internal error.
- */
+const badInput = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** The row id a cursor of ours names; BAD_USER_INPUT for anything else (a forged cursor must not reach the database). */
+function cursorId(cursor: string, name: string): string {
+  let id: unknown;
+  try {
+    id = parsePrismaCursor(cursor);
+  } catch {
+    id = undefined;
+  }
+  if (typeof id !== 'string' || !isUuid(id)) throw badInput(`"${name}" is not a cursor of this list`);
+  return id;
+}
+
+/** Used as each connection's `maxSize`: validates first/last and the cursors, and returns the limit. */
 export function pageSize(args: PageArgs): number {
   for (const name of ['after', 'before'] as const) {
     const cursor = args[name];
-    if (cursor == null) continue;
-    const id = idOfCursor(cursor);
-    if (id === undefined || !UUID.test(id)) throw new GraphQLError(`"${name}" is not a cursor of this list`, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (cursor != null) cursorId(cursor, name);
   }
   for (const name of ['first', 'last'] as const) {
     const value = args[name];
     if (value != null && (value < 1 || value > MAX_PAGE_SIZE)) {
-      throw new GraphQLError(`"${name}" must be between 1 and ${MAX_PAGE_SIZE}, got ${value}`, { extensions: { code: 'BAD_USER_INPUT' } });
+      throw badInput(`"${name}" must be between 1 and ${MAX_PAGE_SIZE}, got ${value}`);
     }
   }
   return MAX_PAGE_SIZE;
+}
+
+/** Where a page starts, from a connection's arguments: after `after`, or backwards before `before` (or from the end with `last`). */
+export function pageStart(args: PageArgs): { cursorId?: string; backward: boolean } {
+  const cursor = args.after ?? args.before;
+  return { cursorId: cursor == null ? undefined : cursorId(cursor, args.after != null ? 'after' : 'before'), backward: args.before != null || args.last != null };
+}
+
+/**
+ * Splits the query plugin-prisma hands a prismaConnection resolver into the page it asks for (its
+ * cursor, skip and signed take) and the selection to load, so services receive a plain page request.
+ */
+export function splitPage<Q extends object>(query: Q): { page: IssuePageRequest; selection: Omit<Q, 'cursor' | 'skip' | 'take'> } {
+  const { cursor, skip: _skip, take, ...selection } = query as Q & { cursor?: { id: string }; skip?: number; take: number };
+  return { page: { cursorId: cursor?.id, backward: take < 0, take: Math.abs(take) }, selection };
 }

@@ -1,22 +1,18 @@
-// The authorization scopes, defined once. Fields declare what they need (`authScopes`); services
-// still enforce resource rules, and lists are filtered in SQL, so scopes are the second line.
-import type { ProjectRole } from '../generated/prisma/client.js';
-import { ROLE_RANK } from '../services/projects.js';
-import type { GraphQLContext } from './context.js';
+// The authorization scopes, defined once. Fields declare what they need (`withAuth`); what a viewer
+// may do to a resource is decided by services through domain/permissions.ts, and lists are filtered
+// in SQL, so scopes are the second line.
+import type { AuthenticatedContext, GraphQLContext } from './context.js';
 
 export type AuthScopes = {
   /** A valid access token was presented. */
   authenticated: boolean;
-  /** The viewer holds at least `role` in project `projectId` (raw id). */
-  projectRole: { projectId: string; role: ProjectRole };
 };
 
-export function authScopes(context: GraphQLContext) {
-  return {
-    authenticated: context.viewer !== null,
-    projectRole: async ({ projectId, role }: AuthScopes['projectRole']) => {
-      const held = await context.loaders.viewerRole.load(projectId);
-      return held !== null && ROLE_RANK[held] >= ROLE_RANK[role];
-    },
-  };
+/** The context each scope narrows to, for fields declared with `t.withAuth({ … })`. */
+export type AuthContexts = {
+  authenticated: AuthenticatedContext;
+};
+
+export function authScopes(context: GraphQLContext): AuthScopes {
+  return { authenticated: context.viewer !== null };
 }

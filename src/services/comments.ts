@@ -1,21 +1,23 @@
-// Comments on issues. Members comment and edit or delete their own; admins delete any (soft).
+// Comments on issues. Members comment; authors edit and delete their own; admins delete any (soft).
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import type { PrismaClient } from '../db/client.js';
-import { ForbiddenError, NotFoundError, parseInput } from '../domain/errors.js';
+import { NotFoundError, parseInput } from '../domain/errors.js';
+import { idField, type CommentId } from '../domain/ids.js';
+import { assertCan, visibleComments, visibleIssues, type Action } from '../domain/permissions.js';
 import type { Comment } from '../generated/prisma/client.js';
-import { atLeast, requireRole, UUID, visibleProjects } from './projects.js';
+import { authorize, type Actor } from './access.js';
+import type { Db } from './db.js';
 
 const body = z.string().trim().min(1, 'must not be empty').max(65_536, 'must be at most 65536 characters');
 
-/** Adds a comment to a visible, live issue; needs MEMBER. */
-export async function addComment(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Comment> {
-  const data = parseInput(z.object({ issueId: z.string(), body }), input);
-  const issue = UUID.test(data.issueId)
-    ? await prisma.issue.findFirst({ where: { id: data.issueId, deletedAt: null, project: visibleProjects(viewer) }, select: { projectId: true } })
-    : null;
+const addCommentInput = z.object({ issueId: idField<'Issue'>(), body });
+
+/** Adds a comment to a visible, live issue; needs `comment.create`. */
+export async function addComment({ prisma, viewer }: Actor, input: z.input<typeof addCommentInput>): Promise<Comment> {
+  const data = parseInput(addCommentInput, input);
+  const issue = await prisma.issue.findFirst({ where: { id: data.issueId, ...visibleIssues(viewer.id) }, select: { projectId: true } });
   if (!issue) throw new NotFoundError('Issue');
-  await requireRole(prisma, viewer, issue.projectId, 'MEMBER');
+  await authorize(prisma, viewer, issue.projectId, 'comment.create');
   return prisma.$transaction(async (tx) => {
     const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body } });
     await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
@@ -23,29 +25,28 @@ export async function addComment(prisma: PrismaClient, viewer: Viewer, input: un
   });
 }
 
-async function requireComment(prisma: PrismaClient, viewer: Viewer, id: string) {
-  const comment = UUID.test(id)
-    ? await prisma.comment.findFirst({
-        where: { id, deletedAt: null, issue: { deletedAt: null, project: visibleProjects(viewer) } },
-        include: { issue: { select: { project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } } } },
-      })
-    : null;
+/** A visible comment after asserting `action` on it (its author counts as its creator). */
+async function requireComment(db: Db, viewer: Viewer, id: CommentId, action: Action): Promise<Comment> {
+  const comment = await db.comment.findFirst({
+    where: { id, ...visibleComments(viewer.id) },
+    include: { issue: { select: { project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } } } },
+  });
   if (!comment) throw new NotFoundError('Comment');
-  return { comment, role: comment.issue.project.members[0].role };
+  assertCan({ userId: viewer.id, role: comment.issue.project.members[0].role }, action, 'Comment', { createdBy: comment.authorId });
+  return comment;
 }
 
-/** Edits a comment; only its author may. */
-export async function updateComment(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Comment> {
-  const data = parseInput(z.object({ id: z.string(), body }), input);
-  const { comment, role } = await requireComment(prisma, viewer, data.id);
-  if (comment.authorId !== viewer.id || !atLeast(role, 'MEMBER')) throw new ForbiddenError('Only the author, as a MEMBER or higher, can edit a comment');
+const updateCommentInput = z.object({ id: idField<'Comment'>(), body });
+
+/** Edits a comment; needs `comment.update` (its author only). */
+export async function updateComment({ prisma, viewer }: Actor, input: z.input<typeof updateCommentInput>): Promise<Comment> {
+  const data = parseInput(updateCommentInput, input);
+  await requireComment(prisma, viewer, data.id, 'comment.update');
   return prisma.comment.update({ where: { id: data.id }, data: { body: data.body, editedAt: new Date() } });
 }
 
-/** Deletes a comment (soft); its author or a project admin may. */
-export async function deleteComment(prisma: PrismaClient, viewer: Viewer, id: string): Promise<void> {
-  const { comment, role } = await requireComment(prisma, viewer, id);
-  const ownAsMember = comment.authorId === viewer.id && atLeast(role, 'MEMBER');
-  if (!ownAsMember && !atLeast(role, 'ADMIN')) throw new ForbiddenError('Only the author (as a MEMBER or higher) or an admin can delete a comment');
+/** Deletes a comment (soft); needs `comment.delete` (its author, or an admin). */
+export async function deleteComment({ prisma, viewer }: Actor, id: CommentId): Promise<void> {
+  await requireComment(prisma, viewer, id, 'comment.delete');
   await prisma.comment.update({ where: { id }, data: { deletedAt: new Date() } });
 }

@@ -3,7 +3,7 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Issue, IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority as PRIORITIES, IssueStatus as STATUSES } from '../generated/prisma/enums.js';
-import { escapeLike, UUID } from './projects.js';
+import { escapeLike } from './projects.js';
 
 type In<T> = { in?: readonly T[] | null; notIn?: readonly T[] | null };
 type IdFilter = { in?: readonly string[] | null; isNull?: boolean | null };
@@ -33,10 +33,10 @@ export type IssueOrder = { field: IssueOrderField; direction: 'ASC' | 'DESC' };
 const MAX_DEPTH = 4;
 const MAX_LIST = 100;
 
-/** Ids that cannot exist (malformed UUIDs) match nothing rather than failing the query. */
+/** The ids of a list condition (checked at the edge), at most MAX_LIST of them. */
 const ids = (field: string, list: readonly string[]) => {
   if (list.length > MAX_LIST) throw ValidationError.field(field, `lists at most ${MAX_LIST} ids`);
-  return list.filter((id) => UUID.test(id));
+  return [...list];
 };
 
 function idFilter(field: string, filter: IdFilter): Prisma.IssueWhereInput[] {
@@ -54,7 +54,7 @@ const range = <T>(r: Range<T>) => ({ gt: r.gt ?? undefined, gte: r.gte ?? undefi
 export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInput {
   if (depth > MAX_DEPTH) throw ValidationError.field('filter', `nests and/or/not at most ${MAX_DEPTH} deep`);
   const parts: Prisma.IssueWhereInput[] = [];
-  if (filter.projectId != null) parts.push({ projectId: UUID.test(filter.projectId) ? filter.projectId : '00000000-0000-0000-0000-000000000000' });
+  if (filter.projectId != null) parts.push({ projectId: filter.projectId });
   if (filter.status) parts.push({ status: { in: copy(filter.status.in), notIn: copy(filter.status.notIn) } });
   if (filter.priority) parts.push({ priority: { in: copy(filter.priority.in), notIn: copy(filter.priority.notIn) } });
   if (filter.assigneeId) parts.push(...idFilter('assigneeId', filter.assigneeId));

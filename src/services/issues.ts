@@ -3,39 +3,41 @@
 // so hidden issues are indistinguishable from missing ones.
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import type { PrismaClient } from '../db/client.js';
-import { ConflictError, ForbiddenError, NotFoundError, parseInput, ValidationError } from '../domain/errors.js';
-import type { Issue, IssueEventType, Prisma, ProjectRole } from '../generated/prisma/client.js';
+import { ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
+import { idField, type IssueId } from '../domain/ids.js';
+import { assertCan, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
+import type { Issue, IssueEventType, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
+import { authorize, type Actor } from './access.js';
 import type { Db } from './db.js';
 import { issueOrderBy, issuesBeyond, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
-import { atLeast, requireRole, UUID, visibleProjects } from './projects.js';
 
 export const ISSUE_KEY = /^([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{0,8})$/;
 const CLOSED: readonly IssueStatus[] = ['DONE', 'CANCELED'];
 
-/** The SQL filter for issues `viewer` may see (live issues of visible projects). */
-export function visibleIssues(viewer: Viewer): Prisma.IssueWhereInput {
-  return { deletedAt: null, project: visibleProjects(viewer) };
-}
-
 /** The issue with id `id` if the viewer may see it; null otherwise. */
-export function findIssue<Q extends object>(db: Db, viewer: Viewer, id: string, query: Q): Promise<Issue | null> {
-  if (!UUID.test(id)) return Promise.resolve(null);
-  return db.issue.findFirst({ ...query, where: { id, ...visibleIssues(viewer) } });
+export function findIssue<Q extends object>({ prisma, viewer }: Actor, id: IssueId, query: Q): Promise<Issue | null> {
+  return prisma.issue.findFirst({ ...query, where: { id, ...visibleIssues(viewer.id) } });
 }
 
 /** The issue with key `API-42` if the viewer may see it; null otherwise (missing and hidden look alike). */
-export async function findIssueByKey<Q extends object>(db: Db, viewer: Viewer, key: string, query: Q): Promise<Issue | null> {
+export async function findIssueByKey<Q extends object>({ prisma, viewer }: Actor, key: string, query: Q): Promise<Issue | null> {
   const match = ISSUE_KEY.exec(key.trim().toUpperCase());
   if (!match) return null;
-  return db.issue.findFirst({
+  return prisma.issue.findFirst({
     ...query,
-    where: { number: Number(match[2]), deletedAt: null, project: { key: match[1], ...visibleProjects(viewer) } },
+    where: { number: Number(match[2]), deletedAt: null, project: { key: match[1], ...visibleProjects(viewer.id) } },
   });
 }
 
 export type IssueListOptions = { filter?: IssueFilter | null; orderBy?: readonly IssueOrder[] | null };
+
+/**
+ * A page of a list, as the GraphQL layer translates a connection's arguments: the issue it starts
+ * after (before, when `backward`), and how many rows to read (the page plus one, to tell whether
+ * there are more).
+ */
+export type IssuePageRequest = { cursorId?: string; backward: boolean; take: number };
 
 /** WHERE and ORDER BY for a filtered list of live issues; archived ones only when the filter asks. */
 export function issueListQuery(options: IssueListOptions) {
@@ -49,9 +51,8 @@ export type PageStart = { cursor: { id: string }; skip: number };
 
 /** The sort values (and project) of the issue a cursor names, if the viewer can see it; null otherwise. */
 function cursorIssue(db: Db, viewer: Viewer, cursorId: string) {
-  if (!UUID.test(cursorId)) return Promise.resolve(null);
   return db.issue.findFirst({
-    where: { id: cursorId, project: visibleProjects(viewer) },
+    where: { id: cursorId, project: visibleProjects(viewer.id) },
     select: { id: true, projectId: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
   });
 }
@@ -64,14 +65,18 @@ function cursorIssue(db: Db, viewer: Viewer, cursorId: string) {
  * empty. So the page is anchored on the first issue still listed at or beyond the cursor's sort
  * position: the cursor itself (skip 1) or its next neighbour (skip 0).
  */
-export async function issuePageStart(db: Db, viewer: Viewer, options: IssueListOptions, cursorId: string, backward: boolean): Promise<PageStart> {
+export async function issuePageStart(
+  { prisma, viewer }: Actor,
+  options: IssueListOptions,
+  { cursorId, backward }: { cursorId: string; backward: boolean },
+): Promise<PageStart> {
   const asGiven = { cursor: { id: cursorId }, skip: 1 };
-  const row = await cursorIssue(db, viewer, cursorId);
+  const row = await cursorIssue(prisma, viewer, cursorId);
   if (!row) return asGiven;
   const { where, orderBy } = issueListQuery(options);
-  const anchor = await db.issue.findFirst({
+  const anchor = await prisma.issue.findFirst({
     where: {
-      AND: [where, visibleIssues(viewer), { projectId: row.projectId }, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
+      AND: [where, visibleIssues(viewer.id), { projectId: row.projectId }, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
     },
     orderBy,
     take: backward ? -1 : 1,
@@ -81,69 +86,75 @@ export async function issuePageStart(db: Db, viewer: Viewer, options: IssueListO
 }
 
 /**
- * Issues the viewer may see across their projects, filtered and ordered. A page after (or before)
- * a cursor is a keyset condition on the cursor issue's sort values rather than Prisma's `cursor`,
- * which would split the query into several and needs the cursor's row to still be in the list.
+ * Issues the viewer may see across their projects, filtered and ordered, one page. A page after (or
+ * before) a cursor is a keyset condition on the cursor issue's sort values rather than Prisma's
+ * `cursor`, which would split the query into several and needs the cursor's row to still be in the list.
  */
-export async function listIssues<Q extends object>(db: Db, viewer: Viewer, options: IssueListOptions, query: Q): Promise<Issue[]> {
+export async function listIssues<Q extends object>(
+  { prisma, viewer }: Actor,
+  { page, ...options }: IssueListOptions & { page: IssuePageRequest },
+  selection: Q,
+): Promise<Issue[]> {
   const { where, orderBy } = issueListQuery(options);
-  const { cursor, skip: _skip, ...page } = query as Q & { cursor?: { id?: string }; skip?: number; take?: number };
   let beyond: Prisma.IssueWhereInput = {};
-  if (cursor?.id) {
-    const row = await cursorIssue(db, viewer, cursor.id);
+  if (page.cursorId) {
+    const row = await cursorIssue(prisma, viewer, page.cursorId);
     // A cursor naming no visible issue pages nothing.
-    beyond = row ? issuesBeyond(row, options.orderBy, (page.take ?? 0) < 0) : { id: { in: [] } };
+    beyond = row ? issuesBeyond(row, options.orderBy, page.backward) : { id: { in: [] } };
   }
-  return db.issue.findMany({ ...page, where: { AND: [where, visibleIssues(viewer), beyond] }, orderBy });
+  return prisma.issue.findMany({
+    ...selection,
+    where: { AND: [where, visibleIssues(viewer.id), beyond] },
+    orderBy,
+    take: page.backward ? -page.take : page.take,
+  });
 }
 
 /** How many issues listIssues would return without paging. */
-export function countIssues(db: Db, viewer: Viewer, options: IssueListOptions): Promise<number> {
-  return db.issue.count({ where: { AND: [issueListQuery(options).where, visibleIssues(viewer)] } });
+export function countIssues({ prisma, viewer }: Actor, options: IssueListOptions): Promise<number> {
+  return prisma.issue.count({ where: { AND: [issueListQuery(options).where, visibleIssues(viewer.id)] } });
 }
 
-/** A visible issue and the viewer's role in its project; NotFoundError if hidden, ForbiddenError below `min`. */
-async function requireIssue(db: Db, viewer: Viewer, id: string, min: ProjectRole, { deleted = false } = {}) {
-  const issue = UUID.test(id)
-    ? await db.issue.findFirst({
-        where: { id, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer) },
-        select: { id: true, projectId: true, reporterId: true, project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } },
-      })
-    : null;
+/**
+ * A visible issue after asserting `action` on it (its reporter counts as its creator): NotFoundError
+ * if hidden, ForbiddenError if not allowed. `deleted` looks among deleted issues instead of live ones.
+ */
+async function requireIssue(db: Db, viewer: Viewer, id: IssueId, action: Action, { deleted = false } = {}) {
+  const issue = await db.issue.findFirst({
+    where: { id, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer.id) },
+    select: { id: true, projectId: true, reporterId: true, project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } },
+  });
   if (!issue) throw new NotFoundError('Issue');
-  const role = issue.project.members[0].role;
-  if (!atLeast(role, min)) throw new ForbiddenError(`This needs the ${min} role or higher in the project; you are ${role}`);
-  return { ...issue, role };
+  assertCan({ userId: viewer.id, role: issue.project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId });
+  return issue;
 }
 
 const title = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
 const description = z.string().max(100_000, 'must be at most 100000 characters');
 const estimate = z.number().int().min(0, 'must not be negative').max(1000, 'must be at most 1000');
-const userId = z.string().regex(UUID, 'is not a user id');
-const issueId = z.string().regex(UUID, 'is not an issue id');
-const labelIds = z.array(z.string().regex(UUID, 'is not a label id')).max(50, 'at most 50 labels');
+const labelIds = z.array(idField<'Label'>()).max(50, 'at most 50 labels');
 
 const createIssueInput = z.object({
-  projectId: z.string(),
+  projectId: idField<'Project'>(),
   title,
-  description: description.default(''),
-  status: z.enum(IssueStatus).default('TODO'),
-  priority: z.enum(IssuePriority).default('NONE'),
+  description: unclearable(description).transform((d) => d ?? ''),
+  status: unclearable(z.enum(IssueStatus)).transform((s) => s ?? 'TODO'),
+  priority: unclearable(z.enum(IssuePriority)).transform((p) => p ?? 'NONE'),
   estimate: estimate.nullish(),
   dueDate: z.date().nullish(),
-  assigneeId: userId.nullish(),
-  parentId: issueId.nullish(),
+  assigneeId: idField<'User'>().nullish(),
+  parentId: idField<'Issue'>().nullish(),
   labelIds: labelIds.nullish(),
 });
 
 /**
- * Creates an issue numbered after the project's last one (API-1, API-2, …); needs MEMBER. The
- * assignee must be a member, the parent and labels must belong to the project. Locking the
+ * Creates an issue numbered after the project's last one (API-1, API-2, …); needs `issue.create`.
+ * The assignee must be a member, the parent and labels must belong to the project. Locking the
  * project's counter row serialises concurrent creators, so numbers are never duplicated or skipped.
  */
-export async function createIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, input: unknown, query?: Q): Promise<Issue> {
+export async function createIssue<Q extends object>({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: Q): Promise<Issue> {
   const data = parseInput(createIssueInput, input);
-  await requireRole(prisma, viewer, data.projectId, 'MEMBER');
+  await authorize(prisma, viewer, data.projectId, 'issue.create');
   return prisma.$transaction(async (tx) => {
     if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
     if (data.parentId) await requireParent(tx, data.projectId, data.parentId, null);
@@ -206,16 +217,16 @@ async function requireLabels(db: Db, projectId: string, ids: readonly string[]):
 }
 
 const updateIssueInput = z.object({
-  id: z.string(),
-  expectedVersion: z.number().int().min(1).optional(),
-  title: title.optional(),
-  description: description.optional(),
-  status: z.enum(IssueStatus).optional(),
-  priority: z.enum(IssuePriority).optional(),
+  id: idField<'Issue'>(),
+  expectedVersion: unclearable(z.number().int().min(1)),
+  title: unclearable(title),
+  description: unclearable(description),
+  status: unclearable(z.enum(IssueStatus)),
+  priority: unclearable(z.enum(IssuePriority)),
   estimate: estimate.nullable().optional(),
   dueDate: z.date().nullable().optional(),
-  assigneeId: userId.nullable().optional(),
-  parentId: issueId.nullable().optional(),
+  assigneeId: idField<'User'>().nullable().optional(),
+  parentId: idField<'Issue'>().nullable().optional(),
   labelIds: labelIds.optional(),
 });
 
@@ -224,21 +235,25 @@ const show = (value: unknown): string | null =>
   value == null ? null : value instanceof Date ? value.toISOString().slice(0, value.getUTCHours() || value.getUTCMinutes() ? 24 : 10) : String(value);
 
 /**
- * Changes the given fields only (absent = unchanged, null = cleared); needs MEMBER. Each change is
- * recorded in the history and bumps `version`. With `expectedVersion`, a stale version gives
- * ConflictError carrying the current issue instead of overwriting someone else's change; without
- * it, concurrent updates still never lose each other's fields (the row is locked while merging).
+ * Changes the given fields only (absent = unchanged, null = cleared); needs `issue.update`. Each
+ * change is recorded in the history and bumps `version`. With `expectedVersion`, a stale version
+ * gives ConflictError carrying the current issue instead of overwriting someone else's change;
+ * without it, concurrent updates still never lose each other's fields (the row is locked while
+ * merging). The right is checked again under the lock, so a member removed meanwhile cannot save.
  */
-export async function updateIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, input: unknown, query?: Q): Promise<Issue> {
+export async function updateIssue<Q extends object>({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: Q): Promise<Issue> {
   const data = parseInput(updateIssueInput, input);
-  const { projectId } = await requireIssue(prisma, viewer, data.id, 'MEMBER');
+  const { projectId } = await requireIssue(prisma, viewer, data.id, 'issue.update');
   return prisma.$transaction(async (tx) => {
     // Parent changes in one project take turns, so two of them cannot each pass the cycle check
     // against the other's uncommitted edge (nor deadlock on each other's rows).
     if (data.parentId !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`issue-parents:${projectId}`}))`;
+    // The project first, as membership changes do (access.ts lockProject): a removal either
+    // committed before this check or waits until this edit is saved.
+    await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId}::uuid FOR KEY SHARE`;
     await tx.$executeRaw`SELECT 1 FROM issues WHERE id = ${data.id}::uuid FOR UPDATE`;
+    await requireIssue(tx, viewer, data.id, 'issue.update');
     const current = await tx.issue.findUniqueOrThrow({ where: { id: data.id }, include: { labels: { select: { labelId: true } } } });
-    if (current.deletedAt) throw new NotFoundError('Issue');
     if (data.expectedVersion !== undefined && data.expectedVersion !== current.version) {
       const { labels: _labels, ...issue } = current;
       throw new ConflictError(`The issue changed since version ${data.expectedVersion}; it is now at version ${current.version}`, issue);
@@ -272,8 +287,8 @@ export async function updateIssue<Q extends object>(prisma: PrismaClient, viewer
       const removed = [...before].filter((id) => !after.has(id));
       if (added.length) await tx.issueLabel.createMany({ data: added.map((labelId) => ({ issueId: data.id, labelId })) });
       if (removed.length) await tx.issueLabel.deleteMany({ where: { issueId: data.id, labelId: { in: removed } } });
-      events.push(...added.map((id) => ({ type: 'LABEL_ADDED' as const, field: 'labels', fromValue: null, toValue: id })));
-      events.push(...removed.map((id) => ({ type: 'LABEL_REMOVED' as const, field: 'labels', fromValue: id, toValue: null })));
+      events.push(...added.map((id) => labelEvent('LABEL_ADDED', id)));
+      events.push(...removed.map((id) => labelEvent('LABEL_REMOVED', id)));
     }
     // The payload is read inside the transaction, so it shows exactly this change.
     if (events.length === 0) return tx.issue.findUniqueOrThrow({ ...query, where: { id: data.id } });
@@ -282,16 +297,20 @@ export async function updateIssue<Q extends object>(prisma: PrismaClient, viewer
   });
 }
 
+/** The history entry for a label put on (LABEL_ADDED) or taken off (LABEL_REMOVED) an issue. */
+export function labelEvent(type: 'LABEL_ADDED' | 'LABEL_REMOVED', labelId: string) {
+  return type === 'LABEL_ADDED'
+    ? { type, field: 'labels', fromValue: null, toValue: labelId }
+    : { type, field: 'labels', fromValue: labelId, toValue: null };
+}
+
 /** Sets `data` and records `type` only if the issue is still in state `from`; otherwise a no-op. */
 async function recordAndSet<Q extends object>(
-  prisma: PrismaClient,
-  viewer: Viewer,
-  id: string,
-  type: IssueEventType,
-  from: Prisma.IssueWhereInput,
-  data: Prisma.IssueUncheckedUpdateInput,
+  { prisma, viewer }: Actor,
+  change: { id: IssueId; type: IssueEventType; from: Prisma.IssueWhereInput; data: Prisma.IssueUncheckedUpdateInput },
   query?: Q,
 ): Promise<Issue> {
+  const { id, type, from, data } = change;
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.issue.updateMany({ where: { id, ...from }, data: { ...data, version: { increment: 1 } } });
     if (count === 1) await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
@@ -299,22 +318,23 @@ async function recordAndSet<Q extends object>(
   });
 }
 
-/** Archives or unarchives an issue (archived issues leave default lists); needs MEMBER. */
-export async function setIssueArchived<Q extends object>(prisma: PrismaClient, viewer: Viewer, id: string, archived: boolean, query?: Q): Promise<Issue> {
-  await requireIssue(prisma, viewer, id, 'MEMBER');
-  return recordAndSet(prisma, viewer, id, archived ? 'ARCHIVED' : 'UNARCHIVED', { archivedAt: archived ? null : { not: null } }, { archivedAt: archived ? new Date() : null }, query);
+/** Archives or unarchives an issue (archived issues leave default lists); needs `issue.update`. */
+export async function setIssueArchived<Q extends object>(actor: Actor, { id, archived }: { id: IssueId; archived: boolean }, query?: Q): Promise<Issue> {
+  await requireIssue(actor.prisma, actor.viewer, id, 'issue.update');
+  const change = archived
+    ? { type: 'ARCHIVED' as const, from: { archivedAt: null }, data: { archivedAt: new Date() } }
+    : { type: 'UNARCHIVED' as const, from: { archivedAt: { not: null } }, data: { archivedAt: null } };
+  return recordAndSet(actor, { id, ...change }, query);
 }
 
-/** Deletes an issue (soft: restorable); needs ADMIN, or MEMBER for its own reporter. */
-export async function deleteIssue(prisma: PrismaClient, viewer: Viewer, id: string): Promise<Issue> {
-  const issue = await requireIssue(prisma, viewer, id, 'MEMBER');
-  if (issue.reporterId !== viewer.id && !atLeast(issue.role, 'ADMIN')) throw new ForbiddenError('Only admins and the reporter can delete an issue');
-  return recordAndSet(prisma, viewer, id, 'DELETED', { deletedAt: null }, { deletedAt: new Date() });
+/** Deletes an issue (soft: restorable); needs `issue.delete` (admins, and members on their own reports). */
+export async function deleteIssue(actor: Actor, id: IssueId): Promise<Issue> {
+  await requireIssue(actor.prisma, actor.viewer, id, 'issue.delete');
+  return recordAndSet(actor, { id, type: 'DELETED', from: { deletedAt: null }, data: { deletedAt: new Date() } });
 }
 
-/** Brings a deleted issue back; same rights as deleting it. */
-export async function restoreIssue<Q extends object>(prisma: PrismaClient, viewer: Viewer, id: string, query?: Q): Promise<Issue> {
-  const issue = await requireIssue(prisma, viewer, id, 'MEMBER', { deleted: true });
-  if (issue.reporterId !== viewer.id && !atLeast(issue.role, 'ADMIN')) throw new ForbiddenError('Only admins and the reporter can restore an issue');
-  return recordAndSet(prisma, viewer, id, 'RESTORED', { deletedAt: { not: null } }, { deletedAt: null }, query);
+/** Brings a deleted issue back; needs `issue.delete`, like deleting it. */
+export async function restoreIssue<Q extends object>(actor: Actor, id: IssueId, query?: Q): Promise<Issue> {
+  await requireIssue(actor.prisma, actor.viewer, id, 'issue.delete', { deleted: true });
+  return recordAndSet(actor, { id, type: 'RESTORED', from: { deletedAt: { not: null } }, data: { deletedAt: null } }, query);
 }

@@ -4,49 +4,17 @@
 // labels, owners delete it and transfer it. A project always keeps at least one owner.
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import type { PrismaClient } from '../db/client.js';
 import { uniqueOrConflict } from '../db/errors.js';
-import { ConflictError, ForbiddenError, NotFoundError, parseInput, ValidationError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
+import { idField, type ProjectId, type UserId } from '../domain/ids.js';
+import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permissions.js';
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
+import { authorize, lockProject, type Actor } from './access.js';
 import type { Db } from './db.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
 export const escapeLike = (text: string | undefined) => text?.replace(/[\\%_]/g, '\\$&');
-
-/** Higher outranks lower: owners can do all admins can, and so on. */
-export const ROLE_RANK: Record<ProjectRole, number> = { VIEWER: 1, MEMBER: 2, ADMIN: 3, OWNER: 4 };
-
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const atLeast = (held: ProjectRole | null | undefined, needed: ProjectRole) =>
-  held != null && ROLE_RANK[held] >= ROLE_RANK[needed];
-
-/** The SQL filter for projects `viewer` may see; lists and lookups all go through it. */
-export function visibleProjects(viewer: Viewer): Prisma.ProjectWhereInput {
-  return { deletedAt: null, members: { some: { userId: viewer.id } } };
-}
-
-/** The viewer's role in a visible project. NotFoundError if absent or hidden, ForbiddenError if below `min`. */
-export async function requireRole(db: Db, viewer: Viewer, projectId: string, min: ProjectRole): Promise<ProjectRole> {
-  const membership = UUID.test(projectId)
-    ? await db.projectMember.findUnique({
-        where: { projectId_userId: { projectId, userId: viewer.id } },
-        select: { role: true, project: { select: { deletedAt: true } } },
-      })
-    : null;
-  if (!membership || membership.project.deletedAt) throw new NotFoundError('Project');
-  if (!atLeast(membership.role, min)) {
-    throw new ForbiddenError(`This needs the ${min} role or higher in the project; you are ${membership.role}`);
-  }
-  return membership.role;
-}
-
-/** Locks the project row until the transaction ends, so membership checks and changes cannot interleave. */
-async function lockProject(tx: Prisma.TransactionClient, projectId: string): Promise<void> {
-  if (!UUID.test(projectId)) throw new NotFoundError('Project');
-  await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
-}
 
 const projectKey = z
   .string()
@@ -56,10 +24,10 @@ const projectKey = z
 const projectName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const projectDescription = z.string().max(10_000, 'must be at most 10000 characters');
 
-const createProjectInput = z.object({ key: projectKey, name: projectName, description: projectDescription.default('') });
+const createProjectInput = z.object({ key: projectKey, name: projectName, description: unclearable(projectDescription).transform((d) => d ?? '') });
 
 /** Creates a project owned by the viewer (who becomes its OWNER member). ConflictError if the key is taken. */
-export async function createProject(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Project> {
+export async function createProject({ prisma, viewer }: Actor, input: z.input<typeof createProjectInput>): Promise<Project> {
   const data = parseInput(createProjectInput, input);
   return uniqueOrConflict(
     () =>
@@ -72,42 +40,43 @@ export async function createProject(prisma: PrismaClient, viewer: Viewer, input:
 }
 
 const updateProjectInput = z
-  .object({ id: z.string(), name: projectName.optional(), description: projectDescription.optional() })
+  .object({ id: idField<'Project'>(), name: unclearable(projectName), description: unclearable(projectDescription) })
   .refine((d) => d.name !== undefined || d.description !== undefined, { message: 'give a name or a description', path: ['name'] });
 
-/** Renames or redescribes a project; needs ADMIN. */
-export async function updateProject(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<Project> {
+/** Renames or redescribes a project; needs `project.update`. */
+export async function updateProject({ prisma, viewer }: Actor, input: z.input<typeof updateProjectInput>): Promise<Project> {
   const data = parseInput(updateProjectInput, input);
-  await requireRole(prisma, viewer, data.id, 'ADMIN');
+  await authorize(prisma, viewer, data.id, 'project.update');
   return prisma.project.update({ where: { id: data.id }, data: { name: data.name, description: data.description } });
 }
 
-/** Archives (read-only in spirit, hidden from default lists) or unarchives a project; needs ADMIN. */
-export async function setProjectArchived(prisma: PrismaClient, viewer: Viewer, id: string, archived: boolean): Promise<Project> {
-  await requireRole(prisma, viewer, id, 'ADMIN');
+/** Archives (hidden from default lists, still readable) or unarchives a project; needs `project.update`. */
+export async function setProjectArchived({ prisma, viewer }: Actor, { id, archived }: { id: ProjectId; archived: boolean }): Promise<Project> {
+  await authorize(prisma, viewer, id, 'project.update');
   return prisma.project.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
 }
 
-/** Deletes a project (soft: it and its issues disappear for everyone); needs OWNER. */
-export async function deleteProject(prisma: PrismaClient, viewer: Viewer, id: string): Promise<void> {
-  await requireRole(prisma, viewer, id, 'OWNER');
+/** Deletes a project (soft: it and its issues disappear for everyone); needs `project.delete`. */
+export async function deleteProject({ prisma, viewer }: Actor, id: ProjectId): Promise<void> {
+  await authorize(prisma, viewer, id, 'project.delete');
   await prisma.project.update({ where: { id }, data: { deletedAt: new Date() } });
 }
 
 /**
- * Makes another member the project's owner; needs OWNER. The new owner gets the OWNER role and the
- * previous one becomes ADMIN. ValidationError if the new owner is not a member.
+ * Makes another member the project's owner; needs `project.transferOwnership`. The new owner gets
+ * the OWNER role and the previous one becomes ADMIN. ValidationError if the new owner is not a member.
  */
-export async function transferProjectOwnership(prisma: PrismaClient, viewer: Viewer, projectId: string, newOwnerId: string): Promise<Project> {
-  await requireRole(prisma, viewer, projectId, 'OWNER');
+export async function transferProjectOwnership(
+  { prisma, viewer }: Actor,
+  { projectId, newOwnerId }: { projectId: ProjectId; newOwnerId: UserId },
+): Promise<Project> {
+  await authorize(prisma, viewer, projectId, 'project.transferOwnership');
   if (newOwnerId === viewer.id) throw ValidationError.field('newOwnerId', 'is already the owner');
   return prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
     // Again under the lock: a concurrent transfer may have made the viewer an ADMIN meanwhile.
-    await requireRole(tx, viewer, projectId, 'OWNER');
-    const target = UUID.test(newOwnerId)
-      ? await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: newOwnerId } } })
-      : null;
+    await authorize(tx, viewer, projectId, 'project.transferOwnership');
+    const target = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: newOwnerId } } });
     if (!target) throw ValidationError.field('newOwnerId', 'must be a member of the project');
     await tx.projectMember.update({ where: { id: target.id }, data: { role: 'OWNER' } });
     await tx.projectMember.update({ where: { projectId_userId: { projectId, userId: viewer.id } }, data: { role: 'ADMIN' } });
@@ -117,6 +86,7 @@ export async function transferProjectOwnership(prisma: PrismaClient, viewer: Vie
 
 export type ProjectListFilter = { archived?: boolean | null; search?: string | null };
 export type ProjectOrder = { field: 'NAME' | 'KEY' | 'CREATED_AT' | 'UPDATED_AT'; direction: 'ASC' | 'DESC' };
+export type ProjectListOptions = { userId: string; filter?: ProjectListFilter | null; orderBy?: ProjectOrder | null };
 
 const PROJECT_ORDER_FIELDS = { NAME: 'name', KEY: 'key', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt' } as const;
 
@@ -132,14 +102,8 @@ const MEMBERSHIP_LIST_LIMIT = 2_000;
  * every project of the viewer or walks all projects in list order checking membership (~4-6 ms a
  * page with 76 of 10,000 projects). The viewer's project ids, then the page's ids, then the page.
  */
-export async function listProjects<Q extends object>(
-  db: Db,
-  viewer: Viewer,
-  userId: string,
-  options: { filter?: ProjectListFilter | null; orderBy?: ProjectOrder | null },
-  query: Q,
-): Promise<Project[]> {
-  const memberships = await db.projectMember.findMany({ where: { userId: viewer.id }, select: { projectId: true }, take: MEMBERSHIP_LIST_LIMIT + 1 });
+export async function listProjects<Q extends object>({ prisma, viewer }: Actor, options: ProjectListOptions, query: Q): Promise<Project[]> {
+  const memberships = await prisma.projectMember.findMany({ where: { userId: viewer.id }, select: { projectId: true }, take: MEMBERSHIP_LIST_LIMIT + 1 });
   const memberOf = memberships.length <= MEMBERSHIP_LIST_LIMIT ? { id: { in: memberships.map((m) => m.projectId) } } : {};
   const filter = options.filter ?? {};
   // LIKE wildcards in the search text are literal characters.
@@ -148,15 +112,15 @@ export async function listProjects<Q extends object>(
   const direction = order.direction === 'ASC' ? 'asc' : 'desc';
   const orderBy: Prisma.ProjectOrderByWithRelationInput[] = [{ [PROJECT_ORDER_FIELDS[order.field]]: direction }, { id: direction }];
   const { cursor, skip, take, ...selection } = query as Q & { cursor?: { id: string }; skip?: number; take?: number };
-  const page = await db.project.findMany({
+  const page = await prisma.project.findMany({
     cursor,
     skip,
     take,
     where: {
       AND: [
         memberOf,
-        visibleProjects(viewer),
-        userId === viewer.id ? {} : { members: { some: { userId } } },
+        visibleProjects(viewer.id),
+        options.userId === viewer.id ? {} : { members: { some: { userId: options.userId } } },
         filter.archived ? { archivedAt: { not: null } } : { archivedAt: null },
         search ? { OR: [{ name: { contains: search, mode: 'insensitive' } }, { key: { startsWith: search.toUpperCase() } }] } : {},
       ],
@@ -165,14 +129,13 @@ export async function listProjects<Q extends object>(
     select: { id: true },
   });
   if (page.length === 0) return [];
-  return db.project.findMany({ ...selection, where: { id: { in: page.map((p) => p.id) } }, orderBy });
+  return prisma.project.findMany({ ...selection, where: { id: { in: page.map((p) => p.id) } }, orderBy });
 }
 
 /** A project by id or key if the viewer is a member; null otherwise. */
-export function findProject<Q extends object>(db: Db, viewer: Viewer, where: { id: string } | { key: string }, query: Q): Promise<Project | null> {
-  if ('id' in where && !UUID.test(where.id)) return Promise.resolve(null);
+export function findProject<Q extends object>({ prisma, viewer }: Actor, where: { id: ProjectId } | { key: string }, query: Q): Promise<Project | null> {
   const condition = 'id' in where ? { id: where.id } : { key: where.key.trim().toUpperCase() };
-  return db.project.findFirst({ ...query, where: { ...condition, ...visibleProjects(viewer) } });
+  return prisma.project.findFirst({ ...query, where: { ...condition, ...visibleProjects(viewer.id) } });
 }
 
 // ---- members ----------------------------------------------------------------------------------
@@ -181,23 +144,26 @@ const role = z.enum(ProjectRoles);
 
 const addMemberInput = z
   .object({
-    projectId: z.string(),
-    userId: z.string().regex(UUID, 'is not a user id').optional(),
-    email: z.string().trim().toLowerCase().pipe(z.email('must be a valid email address')).optional(),
-    role: role.default('MEMBER'),
+    projectId: idField<'Project'>(),
+    userId: idField<'User'>().nullish(),
+    email: z.string().trim().toLowerCase().pipe(z.email('must be a valid email address')).nullish(),
+    role: role.nullish().transform((r) => r ?? 'MEMBER'),
   })
-  .refine((d) => (d.userId === undefined) !== (d.email === undefined), { message: 'give exactly one of userId and email', path: ['userId'] });
+  .refine((d) => (d.userId == null) !== (d.email == null), { message: 'give exactly one of userId and email', path: ['userId'] });
+
+/** The action that grants, changes or takes away `role`: owners are managed by owners only. */
+const manages = (role: ProjectRole) => (role === 'OWNER' ? 'member.manageOwners' : 'member.manage');
 
 /**
- * Adds a user (by id or email) to a project; needs ADMIN, and OWNER to grant OWNER.
- * NotFoundError if there is no such active user, ConflictError if they are already a member.
+ * Adds a user (by id or email) to a project; needs `member.manage`, and `member.manageOwners` to
+ * add an owner. NotFoundError if there is no such active user, ConflictError if they are already a member.
  */
-export async function addProjectMember(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<ProjectMember> {
+export async function addProjectMember({ prisma, viewer }: Actor, input: z.input<typeof addMemberInput>): Promise<ProjectMember> {
   const data = parseInput(addMemberInput, input);
-  const held = await requireRole(prisma, viewer, data.projectId, 'ADMIN');
-  if (data.role === 'OWNER' && held !== 'OWNER') throw new ForbiddenError('Only owners can add owners');
+  const access = await authorize(prisma, viewer, data.projectId, 'member.manage');
+  assertCan(access, manages(data.role), 'Project');
   const user = await prisma.user.findFirst({
-    where: { ...(data.userId ? { id: data.userId } : { email: data.email }), isActive: true },
+    where: { ...(data.userId ? { id: data.userId } : { email: data.email! }), isActive: true },
     select: { id: true },
   });
   if (!user) throw new NotFoundError('User');
@@ -207,11 +173,17 @@ export async function addProjectMember(prisma: PrismaClient, viewer: Viewer, inp
   );
 }
 
-/** The target membership, checking the viewer may manage it: ADMIN for others, OWNER where owners are concerned. */
-async function manageableMember(tx: Prisma.TransactionClient, viewer: Viewer, projectId: string, userId: string, held: ProjectRole) {
-  const target = UUID.test(userId) ? await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } }) : null;
+/** The viewer's standing, asserted under the project lock: membership changes take turns. */
+async function lockAndAuthorize(tx: Prisma.TransactionClient, viewer: Viewer, projectId: ProjectId) {
+  await lockProject(tx, projectId);
+  return authorize(tx, viewer, projectId, 'member.manage');
+}
+
+/** The target membership, if `access` may manage it: owners are managed by owners only. */
+async function manageableMember(tx: Prisma.TransactionClient, access: ProjectAccess, projectId: ProjectId, userId: UserId) {
+  const target = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } });
   if (!target) throw new NotFoundError('Project member');
-  if (target.role === 'OWNER' && held !== 'OWNER') throw new ForbiddenError('Only owners can change or remove owners');
+  assertCan(access, manages(target.role), 'Project');
   return target;
 }
 
@@ -223,48 +195,43 @@ async function keepAnOwner(tx: Prisma.TransactionClient, projectId: string, leav
   await tx.project.updateMany({ where: { id: projectId, ownerId: leavingOwnerId }, data: { ownerId: others.userId } });
 }
 
-const changeRoleInput = z.object({ projectId: z.string(), userId: z.string(), role });
+const changeRoleInput = z.object({ projectId: idField<'Project'>(), userId: idField<'User'>(), role });
 
-/** Changes a member's role; needs ADMIN, and OWNER where owners are concerned. The last owner cannot be demoted. */
-export async function changeProjectMemberRole(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<ProjectMember> {
+/** Changes a member's role; needs `member.manage`, and `member.manageOwners` where owners are concerned. The last owner cannot be demoted. */
+export async function changeProjectMemberRole({ prisma, viewer }: Actor, input: z.input<typeof changeRoleInput>): Promise<ProjectMember> {
   const data = parseInput(changeRoleInput, input);
-  await requireRole(prisma, viewer, data.projectId, 'ADMIN');
+  await authorize(prisma, viewer, data.projectId, 'member.manage');
   return prisma.$transaction(async (tx) => {
-    await lockProject(tx, data.projectId);
-    const held = await requireRole(tx, viewer, data.projectId, 'ADMIN');
-    if (data.role === 'OWNER' && held !== 'OWNER') throw new ForbiddenError('Only owners can make someone an owner');
-    const target = await manageableMember(tx, viewer, data.projectId, data.userId, held);
+    const access = await lockAndAuthorize(tx, viewer, data.projectId);
+    assertCan(access, manages(data.role), 'Project');
+    const target = await manageableMember(tx, access, data.projectId, data.userId);
     if (target.role === 'OWNER' && data.role !== 'OWNER') await keepAnOwner(tx, data.projectId, target.userId);
     return tx.projectMember.update({ where: { id: target.id }, data: { role: data.role } });
   });
 }
 
-const memberRef = z.object({ projectId: z.string(), userId: z.string() });
-
 /**
- * Removes a member; needs ADMIN, and OWNER to remove an owner. Their open issues in the project are
- * unassigned. The last owner cannot be removed.
+ * Removes a member; needs `member.manage`, and `member.manageOwners` to remove an owner. Their open
+ * issues in the project are unassigned. The last owner cannot be removed.
  */
-export async function removeProjectMember(prisma: PrismaClient, viewer: Viewer, input: unknown): Promise<void> {
-  const data = parseInput(memberRef, input);
-  if (data.userId === viewer.id) return leaveProject(prisma, viewer, data.projectId);
-  await requireRole(prisma, viewer, data.projectId, 'ADMIN');
+export async function removeProjectMember(actor: Actor, { projectId, userId }: { projectId: ProjectId; userId: UserId }): Promise<void> {
+  const { prisma, viewer } = actor;
+  if (userId === viewer.id) return leaveProject(actor, projectId);
+  await authorize(prisma, viewer, projectId, 'member.manage');
   await prisma.$transaction(async (tx) => {
-    await lockProject(tx, data.projectId);
-    const held = await requireRole(tx, viewer, data.projectId, 'ADMIN');
-    const target = await manageableMember(tx, viewer, data.projectId, data.userId, held);
-    await removeMembership(tx, target);
+    const access = await lockAndAuthorize(tx, viewer, projectId);
+    await removeMembership(tx, await manageableMember(tx, access, projectId, userId));
   });
 }
 
-/** Leaves a project. The last owner cannot leave. */
-export async function leaveProject(prisma: PrismaClient, viewer: Viewer, projectId: string): Promise<void> {
-  await requireRole(prisma, viewer, projectId, 'VIEWER');
+/** Leaves a project (`project.leave`). The last owner cannot leave. */
+export async function leaveProject({ prisma, viewer }: Actor, projectId: ProjectId): Promise<void> {
+  await authorize(prisma, viewer, projectId, 'project.leave');
   await prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
     // Again under the lock: a concurrent leave or removal may have taken the membership already.
-    const membership = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: viewer.id } } });
-    if (!membership) throw new NotFoundError('Project');
+    await authorize(tx, viewer, projectId, 'project.leave');
+    const membership = await tx.projectMember.findUniqueOrThrow({ where: { projectId_userId: { projectId, userId: viewer.id } } });
     await removeMembership(tx, membership);
   });
 }

@@ -133,6 +133,6 @@ export async function deactivateAccount(deps: AuthDeps, viewer: Viewer, input: u
 export async function findViewer<Q extends { select?: object }>(prisma: PrismaClient, viewer: Viewer | null, query: Q): Promise<User | null> {
   if (!viewer) return null;
   // Typed as the full row like every selection-shaped result; only the selected id is read.
-  if (query.select && Object.keys(query.select).every((field) => field === 'id')) return { id: viewer.id } as User;
+  if (query.select && Object.keys(query.select).every((field) => field === 'id')) return { id: viewer.id as string } as User;
   return prisma.user.findUnique({ ...query, where: { id: viewer.id } });
 }

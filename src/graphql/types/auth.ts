@@ -10,6 +10,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../domain/errors.js';
+import { idOf } from '../../domain/ids.js';
 import type { User } from '../../generated/prisma/client.js';
 
 const AuthPayload = builder.objectRef<Session>('AuthPayload').implement({
@@ -45,7 +46,7 @@ const authDeps = (context: GraphQLContext): AuthDeps => ({
 
 /** The rest of the payload is resolved as the user who now holds the session. */
 function loggedIn(context: GraphQLContext, session: Session): Session {
-  actAs(context, { id: session.user.id, sessionId: session.sessionId });
+  actAs(context, { id: idOf<'User'>(session.user.id), sessionId: session.sessionId });
   return session;
 }
 

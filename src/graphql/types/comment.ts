@@ -1,19 +1,22 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { memberOf, rawId } from '../ids.js';
+import { actor } from '../context.js';
+import { brandIds } from '../ids.js';
+import { mutation } from '../mutations.js';
+import { DeletePayload } from './delete-payload.js';
 import { IssueRef } from './issue.js';
-import { DeletePayload } from './project.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { visibleComments } from '../../domain/permissions.js';
 import type { Comment } from '../../generated/prisma/client.js';
 import { addComment, deleteComment, updateComment } from '../../services/comments.js';
 
-export const CommentRef = builder.prismaNode('Comment', {
+export const CommentRef = brandIds(builder.prismaNode('Comment', {
   description: 'A comment on an issue.',
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, issue: { deletedAt: null, project: memberOf(context) } }),
+  findUnique: (id, context) => ({ id, AND: [visibleComments(context.viewer?.id ?? null)] }),
   fields: (t) => ({
     body: t.exposeString('body', { description: 'Markdown text.' }),
     author: t.relation('author'),
@@ -21,7 +24,7 @@ export const CommentRef = builder.prismaNode('Comment', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true }),
   }),
-});
+}), 'Comment');
 
 const CommentPayload = builder.objectRef<{ comment: Comment }>('CommentPayload').implement({
   fields: (t) => ({ comment: t.field({ type: CommentRef, resolve: (p) => p.comment }) }),
@@ -40,34 +43,27 @@ const CommentIdInput = builder.inputType('CommentIdInput', {
 const commentErrors = [ValidationError, NotFoundError, ForbiddenError];
 
 builder.mutationFields((t) => ({
-  addComment: t.field({
-    type: CommentPayload,
+  addComment: mutation(t, {
+    payload: CommentPayload,
     description: 'Comments on an issue. Needs MEMBER.',
-    authScopes: { authenticated: true },
-    errors: { types: commentErrors },
-    args: { input: t.arg({ type: AddCommentInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      comment: await addComment(context.prisma, context.viewer!, { issueId: input.issueId.id, body: input.body }),
-    }),
+    errors: commentErrors,
+    input: AddCommentInput,
+    resolve: async (input, context) => ({ comment: await addComment(actor(context), { issueId: input.issueId.id, body: input.body }) }),
   }),
-  updateComment: t.field({
-    type: CommentPayload,
+  updateComment: mutation(t, {
+    payload: CommentPayload,
     description: 'Edits your comment.',
-    authScopes: { authenticated: true },
-    errors: { types: commentErrors },
-    args: { input: t.arg({ type: UpdateCommentInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      comment: await updateComment(context.prisma, context.viewer!, { id: input.id.id, body: input.body }),
-    }),
+    errors: commentErrors,
+    input: UpdateCommentInput,
+    resolve: async (input, context) => ({ comment: await updateComment(actor(context), { id: input.id.id, body: input.body }) }),
   }),
-  deleteComment: t.field({
-    type: DeletePayload,
+  deleteComment: mutation(t, {
+    payload: DeletePayload,
     description: 'Deletes a comment: yours, or any as a project admin.',
-    authScopes: { authenticated: true },
-    errors: { types: commentErrors },
-    args: { input: t.arg({ type: CommentIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await deleteComment(context.prisma, context.viewer!, input.id.id);
+    errors: commentErrors,
+    input: CommentIdInput,
+    resolve: async (input, context) => {
+      await deleteComment(actor(context), input.id.id);
       return { deletedId: encodeGlobalID('Comment', input.id.id) };
     },
   }),

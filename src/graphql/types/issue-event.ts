@@ -1,7 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import type { IssueEvent } from '../../generated/prisma/client.js';
-import { memberOf, rawId } from '../ids.js';
+import { visibleIssues } from '../../domain/permissions.js';
 import { IssueEventType } from '../../generated/prisma/enums.js';
 
 /** History stores raw ids; the API shows global IDs like everywhere else. */
@@ -18,7 +18,7 @@ builder.prismaNode('IssueEvent', {
   id: { field: 'id' },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id, context) => ({ id: rawId(id), issue: { deletedAt: null, project: memberOf(context) } }),
+  findUnique: (id, context) => ({ id, issue: visibleIssues(context.viewer?.id ?? null) }),
   fields: (t) => ({
     type: t.expose('type', { type: IssueEventTypeEnum }),
     actor: t.relation('actor', { nullable: true, description: 'Who made the change (null if their account is gone).' }),

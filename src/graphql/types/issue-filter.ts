@@ -1,8 +1,8 @@
 // The issue list's filter and ordering inputs, and their translation to raw ids for the service.
 import { builder } from '../builder.js';
-import type { GlobalId } from '../ids.js';
 import { IssuePriorityEnum, IssueStatusEnum } from './issue-enums.js';
 import { OrderDirection } from './order-direction.js';
+import { ofType, type GlobalId } from '../ids.js';
 import type { IssueFilter } from '../../services/issue-filter.js';
 import type { IssuePriority, IssueStatus } from '../../generated/prisma/client.js';
 
@@ -26,10 +26,10 @@ export type IssueFilterShape = {
   not?: IssueFilterShape | null;
 };
 
-const StatusFilter = builder.inputType('IssueStatusFilter', {
+const IssueStatusFilter = builder.inputType('IssueStatusFilter', {
   fields: (t) => ({ in: t.field({ type: [IssueStatusEnum] }), notIn: t.field({ type: [IssueStatusEnum] }) }),
 });
-const PriorityFilter = builder.inputType('IssuePriorityFilter', {
+const IssuePriorityFilter = builder.inputType('IssuePriorityFilter', {
   fields: (t) => ({ in: t.field({ type: [IssuePriorityEnum] }), notIn: t.field({ type: [IssuePriorityEnum] }) }),
 });
 const UserIdFilter = builder.inputType('UserIdFilter', {
@@ -66,12 +66,12 @@ const DateRange = builder.inputType('DateRange', {
   }),
 });
 
-export const IssueFilterInput = builder.inputRef<IssueFilterShape>('IssueFilter').implement({
+export const IssueFilterRef = builder.inputRef<IssueFilterShape>('IssueFilter').implement({
   description: 'Conditions on issues; all given fields must hold. Combine with and/or/not (nested at most 4 deep).',
   fields: (t) => ({
     projectId: t.globalID({ description: 'Only issues of this project.' }),
-    status: t.field({ type: StatusFilter }),
-    priority: t.field({ type: PriorityFilter }),
+    status: t.field({ type: IssueStatusFilter }),
+    priority: t.field({ type: IssuePriorityFilter }),
     assigneeId: t.field({ type: UserIdFilter }),
     reporterId: t.field({ type: UserIdFilter }),
     parentId: t.field({ type: IssueIdFilter }),
@@ -81,9 +81,9 @@ export const IssueFilterInput = builder.inputRef<IssueFilterShape>('IssueFilter'
     dueDate: t.field({ type: DateRange }),
     archived: t.boolean({ description: 'true: only archived issues; false: only active ones. Lists leave archived issues out unless a filter mentions them.' }),
     search: t.string({ description: 'Case-insensitive text in the title or description.' }),
-    and: t.field({ type: [IssueFilterInput] }),
-    or: t.field({ type: [IssueFilterInput] }),
-    not: t.field({ type: IssueFilterInput }),
+    and: t.field({ type: [IssueFilterRef] }),
+    or: t.field({ type: [IssueFilterRef] }),
+    not: t.field({ type: IssueFilterRef }),
   }),
 });
 
@@ -91,7 +91,7 @@ const IssueOrderField = builder.enumType('IssueOrderField', {
   values: ['PRIORITY', 'STATUS', 'DUE_DATE', 'CREATED_AT', 'UPDATED_AT', 'NUMBER'] as const,
 });
 
-export const IssueOrderInput = builder.inputType('IssueOrder', {
+export const IssueOrderRef = builder.inputType('IssueOrder', {
   description: 'One sort key. Lists take up to 3; ties are broken by id, so pages never skip or repeat. Issues without a due date sort last.',
   fields: (t) => ({
     field: t.field({ type: IssueOrderField, required: true }),
@@ -99,19 +99,21 @@ export const IssueOrderInput = builder.inputType('IssueOrder', {
   }),
 });
 
-const raw = (list: GlobalId[] | null | undefined) => list?.map((g) => g.id);
-const rawIds = (f: IdFilterShape | null | undefined) => f && { in: raw(f.in), isNull: f.isNull };
+// The filter's id fields are plain global ids (their types would import each other in a cycle),
+// so each is checked against the one type it may be here.
+const raw = (list: GlobalId[] | null | undefined, typename: string) => list?.map((g) => ofType(g, typename));
+const rawIds = (f: IdFilterShape | null | undefined, typename: string) => f && { in: raw(f.in, typename), isNull: f.isNull };
 
-/** The same filter with global ids replaced by raw ones. */
+/** The same filter with global ids replaced by raw ones, each checked to be of its field's type. */
 export function toIssueFilter(f: IssueFilterShape | null | undefined): IssueFilter | undefined {
   if (!f) return undefined;
   return {
     ...f,
-    projectId: f.projectId?.id,
-    assigneeId: rawIds(f.assigneeId),
-    reporterId: rawIds(f.reporterId),
-    parentId: rawIds(f.parentId),
-    labelIds: f.labelIds && { some: raw(f.labelIds.some), every: raw(f.labelIds.every), none: raw(f.labelIds.none) },
+    projectId: f.projectId && ofType(f.projectId, 'Project'),
+    assigneeId: rawIds(f.assigneeId, 'User'),
+    reporterId: rawIds(f.reporterId, 'User'),
+    parentId: rawIds(f.parentId, 'Issue'),
+    labelIds: f.labelIds && { some: raw(f.labelIds.some, 'Label'), every: raw(f.labelIds.every, 'Label'), none: raw(f.labelIds.none, 'Label') },
     and: f.and?.map((x) => toIssueFilter(x)!),
     or: f.or?.map((x) => toIssueFilter(x)!),
     not: toIssueFilter(f.not),

@@ -2,15 +2,19 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
-import { pageSize } from '../paging.js';
-import { memberOf, rawId, rawOptional } from '../ids.js';
+import { actor } from '../context.js';
+import { brandIds, rawOptional } from '../ids.js';
+import { mutation } from '../mutations.js';
+import { pageSize, splitPage } from '../paging.js';
+import { DeletePayload } from './delete-payload.js';
 import { IssuePriorityEnum, IssueStatusEnum } from './issue-enums.js';
-import { IssueFilterInput, IssueOrderInput, toIssueFilter } from './issue-filter.js';
+import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
 import { LabelRef } from './label.js';
-import { DeletePayload, ProjectRef } from './project.js';
+import { ProjectRef } from './project.js';
 import { UserRef } from './user.js';
 import { IssueViewerCan } from './viewer-can.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { visibleIssues } from '../../domain/permissions.js';
 import type { Issue } from '../../generated/prisma/client.js';
 import {
   countIssues,
@@ -24,13 +28,13 @@ import {
   updateIssue,
 } from '../../services/issues.js';
 
-export const IssueRef = builder.prismaNode('Issue', {
+export const IssueRef = brandIds(builder.prismaNode('Issue', {
   description: 'A unit of work in a project, known by its key (API-42).',
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id, context) => ({ id: rawId(id), deletedAt: null, project: memberOf(context) }),
+  findUnique: (id, context) => ({ id, AND: [visibleIssues(context.viewer?.id ?? null)] }),
   fields: (t) => ({
     key: t.string({
       description: 'The human key: project key and number, as in API-42.',
@@ -83,45 +87,43 @@ export const IssueRef = builder.prismaNode('Issue', {
       type: IssueViewerCan,
       select: { projectId: true, reporterId: true },
       resolve: async (issue, _args, context) => ({
-        role: await context.loaders.viewerRole.load(issue.projectId),
-        isReporter: issue.reporterId === context.viewer?.id,
+        access: { userId: context.viewer?.id ?? '', role: await context.loaders.viewerRole.load(issue.projectId) },
+        reporterId: issue.reporterId,
       }),
     }),
   }),
-});
+}), 'Issue');
 
 builder.queryFields((t) => ({
-  issue: t.prismaField({
+  issue: t.withAuth({ authenticated: true }).prismaField({
     type: 'Issue',
     nullable: true,
     description: 'An issue you can see; null otherwise.',
-    authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ required: true, for: [IssueRef] }) },
-    resolve: (query, _root, { id }, context) => findIssue(context.prisma, context.viewer!, id.id, query),
+    resolve: (query, _root, { id }, context) => findIssue(actor(context), id.id, query),
   }),
-  issueByKey: t.prismaField({
+  issueByKey: t.withAuth({ authenticated: true }).prismaField({
     type: 'Issue',
     nullable: true,
     description: 'The issue with this key (API-42); null if it does not exist or you cannot see it.',
-    authScopes: { authenticated: true },
     args: { key: t.arg.string({ required: true }) },
-    resolve: (query, _root, { key }, context) => findIssueByKey(context.prisma, context.viewer!, key, query),
+    resolve: (query, _root, { key }, context) => findIssueByKey(actor(context), key, query),
   }),
-  issues: t.prismaConnection(
+  issues: t.withAuth({ authenticated: true }).prismaConnection(
     {
       type: 'Issue',
       cursor: 'id',
       maxSize: pageSize,
       description: 'Issues across your projects, filtered and ordered (newest first by default).',
-      authScopes: { authenticated: true },
       args: {
-        filter: t.arg({ type: IssueFilterInput }),
-        orderBy: t.arg({ type: [IssueOrderInput], description: 'Up to 3 sort keys; id breaks ties.' }),
+        filter: t.arg({ type: IssueFilterRef }),
+        orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
       },
-      resolve: (query, _root, args, context) =>
-        listIssues(context.prisma, context.viewer!, { filter: toIssueFilter(args.filter), orderBy: args.orderBy }, query),
-      totalCount: (_root, args, context) =>
-        countIssues(context.prisma, context.viewer!, { filter: toIssueFilter(args.filter), orderBy: args.orderBy }),
+      resolve: (query, _root, args, context) => {
+        const { page, selection } = splitPage(query);
+        return listIssues(actor(context), { filter: toIssueFilter(args.filter), orderBy: args.orderBy, page }, selection);
+      },
+      totalCount: (_root, args, context) => countIssues(actor(context), { filter: toIssueFilter(args.filter), orderBy: args.orderBy }),
     },
     { description: 'A page of issues.' },
   ),
@@ -142,7 +144,7 @@ const CreateIssueInput = builder.inputType('CreateIssueInput', {
     dueDate: t.field({ type: 'Date' }),
     assigneeId: t.globalID({ for: [UserRef], description: 'A member of the project.' }),
     parentId: t.globalID({ for: [IssueRef], description: 'An issue of the same project.' }),
-    labelIds: t.globalIDList({ description: 'Labels of the same project.' }),
+    labelIds: t.globalIDList({ for: [LabelRef], description: 'Labels of the same project.' }),
   }),
 });
 
@@ -159,7 +161,7 @@ const UpdateIssueInput = builder.inputType('UpdateIssueInput', {
     dueDate: t.field({ type: 'Date' }),
     assigneeId: t.globalID({ for: [UserRef] }),
     parentId: t.globalID({ for: [IssueRef] }),
-    labelIds: t.globalIDList({ description: 'The complete new set of labels.' }),
+    labelIds: t.globalIDList({ for: [LabelRef], description: 'The complete new set of labels.' }),
   }),
 });
 
@@ -173,71 +175,73 @@ const payloadQuery = (context: object, info: GraphQLResolveInfo) => queryFromInf
 const writeErrors = [ValidationError, NotFoundError, ForbiddenError];
 
 builder.mutationFields((t) => ({
-  createIssue: t.field({
-    type: IssuePayload,
+  createIssue: mutation(t, {
+    payload: IssuePayload,
     description: 'Creates an issue in a project where you are at least MEMBER; it gets the next number.',
-    authScopes: { authenticated: true },
-    errors: { types: writeErrors },
-    args: { input: t.arg({ type: CreateIssueInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => ({
-      issue: await createIssue(context.prisma, context.viewer!, {
-        ...input,
-        projectId: input.projectId.id,
-        assigneeId: input.assigneeId?.id,
-        parentId: input.parentId?.id,
-        labelIds: input.labelIds?.map((l) => l.id),
-      }, payloadQuery(context, info)),
+    errors: writeErrors,
+    input: CreateIssueInput,
+    resolve: async (input, context, info) => ({
+      issue: await createIssue(
+        actor(context),
+        {
+          ...input,
+          projectId: input.projectId.id,
+          assigneeId: input.assigneeId?.id,
+          parentId: input.parentId?.id,
+          labelIds: input.labelIds?.map((l) => l.id),
+        },
+        payloadQuery(context, info),
+      ),
     }),
   }),
-  updateIssue: t.field({
-    type: IssuePayload,
+  updateIssue: mutation(t, {
+    payload: IssuePayload,
     description: 'Changes an issue: title, description, status, priority, estimate, due date, assignee, parent, labels. Needs MEMBER.',
-    authScopes: { authenticated: true },
-    errors: { types: [...writeErrors, ConflictError] },
-    args: { input: t.arg({ type: UpdateIssueInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => ({
-      issue: await updateIssue(context.prisma, context.viewer!, {
-        ...input,
-        id: input.id.id,
-        assigneeId: rawOptional(input.assigneeId),
-        parentId: rawOptional(input.parentId),
-        labelIds: input.labelIds === null ? [] : input.labelIds?.map((l) => l.id),
-      }, payloadQuery(context, info)),
+    errors: [...writeErrors, ConflictError],
+    input: UpdateIssueInput,
+    resolve: async (input, context, info) => ({
+      issue: await updateIssue(
+        actor(context),
+        {
+          ...input,
+          id: input.id.id,
+          assigneeId: rawOptional(input.assigneeId),
+          parentId: rawOptional(input.parentId),
+          labelIds: input.labelIds === null ? [] : input.labelIds?.map((l) => l.id),
+        },
+        payloadQuery(context, info),
+      ),
     }),
   }),
-  archiveIssue: t.field({
-    type: IssuePayload,
+  archiveIssue: mutation(t, {
+    payload: IssuePayload,
     description: 'Archives an issue: it leaves default lists. Needs MEMBER.',
-    authScopes: { authenticated: true },
-    errors: { types: writeErrors },
-    args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, true, payloadQuery(context, info)) }),
+    errors: writeErrors,
+    input: IssueIdInput,
+    resolve: async (input, context, info) => ({ issue: await setIssueArchived(actor(context), { id: input.id.id, archived: true }, payloadQuery(context, info)) }),
   }),
-  unarchiveIssue: t.field({
-    type: IssuePayload,
+  unarchiveIssue: mutation(t, {
+    payload: IssuePayload,
     description: 'Brings an archived issue back. Needs MEMBER.',
-    authScopes: { authenticated: true },
-    errors: { types: writeErrors },
-    args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => ({ issue: await setIssueArchived(context.prisma, context.viewer!, input.id.id, false, payloadQuery(context, info)) }),
+    errors: writeErrors,
+    input: IssueIdInput,
+    resolve: async (input, context, info) => ({ issue: await setIssueArchived(actor(context), { id: input.id.id, archived: false }, payloadQuery(context, info)) }),
   }),
-  deleteIssue: t.field({
-    type: DeletePayload,
+  deleteIssue: mutation(t, {
+    payload: DeletePayload,
     description: 'Deletes an issue; restoreIssue brings it back. Needs ADMIN, or MEMBER for the issue\'s reporter.',
-    authScopes: { authenticated: true },
-    errors: { types: writeErrors },
-    args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await deleteIssue(context.prisma, context.viewer!, input.id.id);
+    errors: writeErrors,
+    input: IssueIdInput,
+    resolve: async (input, context) => {
+      await deleteIssue(actor(context), input.id.id);
       return { deletedId: encodeGlobalID('Issue', input.id.id) };
     },
   }),
-  restoreIssue: t.field({
-    type: IssuePayload,
+  restoreIssue: mutation(t, {
+    payload: IssuePayload,
     description: 'Restores a deleted issue. Same rights as deleting it.',
-    authScopes: { authenticated: true },
-    errors: { types: writeErrors },
-    args: { input: t.arg({ type: IssueIdInput, required: true }) },
-    resolve: async (_root, { input }, context, info) => ({ issue: await restoreIssue(context.prisma, context.viewer!, input.id.id, payloadQuery(context, info)) }),
+    errors: writeErrors,
+    input: IssueIdInput,
+    resolve: async (input, context, info) => ({ issue: await restoreIssue(actor(context), input.id.id, payloadQuery(context, info)) }),
   }),
 }));

@@ -1,25 +1,29 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { memberOf, rawId } from '../ids.js';
-import { DeletePayload, ProjectRef } from './project.js';
+import { actor } from '../context.js';
+import { brandIds } from '../ids.js';
+import { mutation } from '../mutations.js';
+import { DeletePayload } from './delete-payload.js';
+import { ProjectRef } from './project.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { visibleProjects } from '../../domain/permissions.js';
 import type { Label } from '../../generated/prisma/client.js';
 import { createLabel, deleteLabel, updateLabel } from '../../services/labels.js';
 
-export const LabelRef = builder.prismaNode('Label', {
+export const LabelRef = brandIds(builder.prismaNode('Label', {
   description: 'A tag for issues, defined per project.',
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),
+  findUnique: (id, context) => ({ id, project: visibleProjects(context.viewer?.id ?? null) }),
   fields: (t) => ({
     name: t.exposeString('name'),
     color: t.exposeString('color', { description: 'Hex color, like #3b82f6.' }),
     description: t.exposeString('description'),
     project: t.relation('project'),
   }),
-});
+}), 'Label');
 
 const LabelPayload = builder.objectRef<{ label: Label }>('LabelPayload').implement({
   fields: (t) => ({ label: t.field({ type: LabelRef, resolve: (p) => p.label }) }),
@@ -50,44 +54,27 @@ const LabelIdInput = builder.inputType('LabelIdInput', {
 const labelErrors = [ValidationError, NotFoundError, ForbiddenError, ConflictError];
 
 builder.mutationFields((t) => ({
-  createLabel: t.field({
-    type: LabelPayload,
+  createLabel: mutation(t, {
+    payload: LabelPayload,
     description: 'Creates a label in a project. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: labelErrors },
-    args: { input: t.arg({ type: CreateLabelInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      label: await createLabel(context.prisma, context.viewer!, {
-        projectId: input.projectId.id,
-        name: input.name,
-        color: input.color ?? undefined,
-        description: input.description ?? undefined,
-      }),
-    }),
+    errors: labelErrors,
+    input: CreateLabelInput,
+    resolve: async (input, context) => ({ label: await createLabel(actor(context), { ...input, projectId: input.projectId.id }) }),
   }),
-  updateLabel: t.field({
-    type: LabelPayload,
+  updateLabel: mutation(t, {
+    payload: LabelPayload,
     description: 'Renames, recolours or redescribes a label. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: labelErrors },
-    args: { input: t.arg({ type: UpdateLabelInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      label: await updateLabel(context.prisma, context.viewer!, {
-        id: input.id.id,
-        name: input.name ?? undefined,
-        color: input.color ?? undefined,
-        description: input.description ?? undefined,
-      }),
-    }),
+    errors: labelErrors,
+    input: UpdateLabelInput,
+    resolve: async (input, context) => ({ label: await updateLabel(actor(context), { ...input, id: input.id.id }) }),
   }),
-  deleteLabel: t.field({
-    type: DeletePayload,
-    description: 'Deletes a label and takes it off every issue. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: labelErrors },
-    args: { input: t.arg({ type: LabelIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await deleteLabel(context.prisma, context.viewer!, input.id.id);
+  deleteLabel: mutation(t, {
+    payload: DeletePayload,
+    description: 'Deletes a label and takes it off every issue (each records it in its history). Needs ADMIN.',
+    errors: labelErrors,
+    input: LabelIdInput,
+    resolve: async (input, context) => {
+      await deleteLabel(actor(context), input.id.id);
       return { deletedId: encodeGlobalID('Label', input.id.id) };
     },
   }),

@@ -1,9 +1,11 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { memberOf, rawId } from '../ids.js';
+import { actor } from '../context.js';
+import { mutation } from '../mutations.js';
 import { ProjectRef, ProjectRoleEnum } from './project.js';
 import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { visibleProjects } from '../../domain/permissions.js';
 import type { ProjectMember } from '../../generated/prisma/client.js';
 import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectMember } from '../../services/projects.js';
 
@@ -13,7 +15,7 @@ export const ProjectMemberRef = builder.prismaNode('ProjectMember', {
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id, context) => ({ id: rawId(id), project: memberOf(context) }),
+  findUnique: (id, context) => ({ id, project: visibleProjects(context.viewer?.id ?? null) }),
   fields: (t) => ({
     user: t.relation('user'),
     project: t.relation('project'),
@@ -26,7 +28,7 @@ const ProjectMemberPayload = builder.objectRef<{ member: ProjectMember }>('Proje
   fields: (t) => ({ member: t.field({ type: ProjectMemberRef, resolve: (p) => p.member }) }),
 });
 
-const LeftProjectPayload = builder.objectRef<{ projectId: string; userId: string }>('RemoveProjectMemberPayload').implement({
+const RemoveProjectMemberPayload = builder.objectRef<{ projectId: string; userId: string }>('RemoveProjectMemberPayload').implement({
   fields: (t) => ({
     projectId: t.exposeID('projectId'),
     userId: t.exposeID('userId'),
@@ -51,7 +53,7 @@ const ChangeProjectMemberRoleInput = builder.inputType('ChangeProjectMemberRoleI
   }),
 });
 
-const ProjectMemberRefInput = builder.inputType('RemoveProjectMemberInput', {
+const RemoveProjectMemberInput = builder.inputType('RemoveProjectMemberInput', {
   fields: (t) => ({
     projectId: t.globalID({ required: true, for: [ProjectRef] }),
     userId: t.globalID({ required: true, for: [UserRef] }),
@@ -65,55 +67,42 @@ const LeaveProjectInput = builder.inputType('LeaveProjectInput', {
 const memberErrors = [ValidationError, NotFoundError, ForbiddenError, ConflictError];
 
 builder.mutationFields((t) => ({
-  addProjectMember: t.field({
-    type: ProjectMemberPayload,
+  addProjectMember: mutation(t, {
+    payload: ProjectMemberPayload,
     description: 'Adds a user to a project. Needs ADMIN (OWNER to add an owner).',
-    authScopes: { authenticated: true },
-    errors: { types: memberErrors },
-    args: { input: t.arg({ type: AddProjectMemberInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      member: await addProjectMember(context.prisma, context.viewer!, {
-        projectId: input.projectId.id,
-        userId: input.userId?.id,
-        email: input.email ?? undefined,
-        role: input.role ?? undefined,
-      }),
+    errors: memberErrors,
+    input: AddProjectMemberInput,
+    resolve: async (input, context) => ({
+      member: await addProjectMember(actor(context), { ...input, projectId: input.projectId.id, userId: input.userId?.id }),
     }),
   }),
-  changeProjectMemberRole: t.field({
-    type: ProjectMemberPayload,
+  changeProjectMemberRole: mutation(t, {
+    payload: ProjectMemberPayload,
     description: 'Changes a member\'s role. Needs ADMIN (OWNER where owners are concerned); the last owner cannot be demoted.',
-    authScopes: { authenticated: true },
-    errors: { types: memberErrors },
-    args: { input: t.arg({ type: ChangeProjectMemberRoleInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      member: await changeProjectMemberRole(context.prisma, context.viewer!, {
-        projectId: input.projectId.id,
-        userId: input.userId.id,
-        role: input.role,
-      }),
+    errors: memberErrors,
+    input: ChangeProjectMemberRoleInput,
+    resolve: async (input, context) => ({
+      member: await changeProjectMemberRole(actor(context), { projectId: input.projectId.id, userId: input.userId.id, role: input.role }),
     }),
   }),
-  removeProjectMember: t.field({
-    type: LeftProjectPayload,
+  removeProjectMember: mutation(t, {
+    payload: RemoveProjectMemberPayload,
     description: 'Removes a member; their open issues in the project become unassigned. Needs ADMIN (OWNER to remove an owner).',
-    authScopes: { authenticated: true },
-    errors: { types: memberErrors },
-    args: { input: t.arg({ type: ProjectMemberRefInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await removeProjectMember(context.prisma, context.viewer!, { projectId: input.projectId.id, userId: input.userId.id });
+    errors: memberErrors,
+    input: RemoveProjectMemberInput,
+    resolve: async (input, context) => {
+      await removeProjectMember(actor(context), { projectId: input.projectId.id, userId: input.userId.id });
       return { projectId: encodeGlobalID('Project', input.projectId.id), userId: encodeGlobalID('User', input.userId.id) };
     },
   }),
-  leaveProject: t.field({
-    type: LeftProjectPayload,
+  leaveProject: mutation(t, {
+    payload: RemoveProjectMemberPayload,
     description: 'Leaves a project. The last owner cannot leave: transfer ownership or promote someone first.',
-    authScopes: { authenticated: true },
-    errors: { types: memberErrors },
-    args: { input: t.arg({ type: LeaveProjectInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await leaveProject(context.prisma, context.viewer!, input.projectId.id);
-      return { projectId: encodeGlobalID('Project', input.projectId.id), userId: encodeGlobalID('User', context.viewer!.id) };
+    errors: memberErrors,
+    input: LeaveProjectInput,
+    resolve: async (input, context) => {
+      await leaveProject(actor(context), input.projectId.id);
+      return { projectId: encodeGlobalID('Project', input.projectId.id), userId: encodeGlobalID('User', context.viewer.id) };
     },
   }),
 }));

@@ -1,12 +1,16 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { idOfCursor, pageSize } from '../paging.js';
-import { memberOf, rawId } from '../ids.js';
-import { IssueFilterInput, IssueOrderInput, toIssueFilter } from './issue-filter.js';
-import { OrderDirection } from './order-direction.js';
+import { actor } from '../context.js';
+import { brandIds } from '../ids.js';
+import { mutation } from '../mutations.js';
+import { pageSize, pageStart } from '../paging.js';
+import { DeletePayload } from './delete-payload.js';
+import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
+import { ProjectFilterRef, ProjectOrderRef } from './project-list.js';
 import { ProjectViewerCan } from './viewer-can.js';
 import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { visibleProjects } from '../../domain/permissions.js';
 import type { Project } from '../../generated/prisma/client.js';
 import { issueListQuery } from '../../services/issues.js';
 import {
@@ -26,14 +30,14 @@ export const ProjectRoleEnum = builder.enumType('ProjectRole', {
   values: ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'] as const,
 });
 
-export const ProjectRef = builder.prismaNode('Project', {
+export const ProjectRef = brandIds(builder.prismaNode('Project', {
   description: 'A project: members with roles, and the issues they track under a short key such as API.',
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
   // Node lookups see only projects the viewer belongs to; the rest look missing.
-  findUnique: (id, context) => ({ id: rawId(id), ...memberOf(context) }),
+  findUnique: (id, context) => ({ id, AND: [visibleProjects(context.viewer?.id ?? null)] }),
   fields: (t) => ({
     key: t.exposeString('key', { description: 'Short upper-case key; issue keys are KEY-number.' }),
     name: t.exposeString('name'),
@@ -50,7 +54,7 @@ export const ProjectRef = builder.prismaNode('Project', {
     }),
     viewerCan: t.field({
       type: ProjectViewerCan,
-      resolve: async (project, _args, context) => ({ role: await context.loaders.viewerRole.load(project.id) }),
+      resolve: async (project, _args, context) => ({ userId: context.viewer?.id ?? '', role: await context.loaders.viewerRole.load(project.id) }),
     }),
     members: t.prismaConnection({
       type: 'ProjectMember',
@@ -71,73 +75,48 @@ export const ProjectRef = builder.prismaNode('Project', {
       description: 'This project\'s issues, filtered and ordered (newest first by default; archived ones only when the filter asks).',
       totalCount: true,
       args: {
-        filter: t.arg({ type: IssueFilterInput }),
-        orderBy: t.arg({ type: [IssueOrderInput], description: 'Up to 3 sort keys; id breaks ties.' }),
+        filter: t.arg({ type: IssueFilterRef }),
+        orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
       },
       // Our cursor and skip win over Pothos' (see issuePageStart for why they differ).
       query: async (args, context) => {
         const options = { filter: toIssueFilter(args.filter), orderBy: args.orderBy };
         // The connection's own arguments are there too, though not in the declared type.
-        const page = args as { after?: string | null; before?: string | null; last?: number | null };
-        const cursorId = idOfCursor(page.after ?? page.before);
-        const backward = page.before != null || page.last != null;
+        const { cursorId, backward } = pageStart(args as Parameters<typeof pageStart>[0]);
         const start = cursorId && context.viewer ? await context.loaders.issuePageStart.load({ options, cursorId, backward }) : {};
         return { ...issueListQuery(options), ...start };
       },
     }),
   }),
-});
-
-export const ProjectFilterInput = builder.inputType('ProjectFilter', {
-  fields: (t) => ({
-    archived: t.boolean({ description: 'true: only archived projects; default: only active ones.' }),
-    search: t.string({ description: 'Case-insensitive text in the name, or the start of the key.' }),
-  }),
-});
-
-const ProjectOrderField = builder.enumType('ProjectOrderField', { values: ['NAME', 'KEY', 'CREATED_AT', 'UPDATED_AT'] as const });
-
-export const ProjectOrderInput = builder.inputType('ProjectOrder', {
-  fields: (t) => ({
-    field: t.field({ type: ProjectOrderField, required: true }),
-    direction: t.field({ type: OrderDirection, required: true, defaultValue: 'ASC' }),
-  }),
-});
+}), 'Project');
 
 builder.queryFields((t) => ({
-  project: t.prismaField({
+  project: t.withAuth({ authenticated: true }).prismaField({
     type: 'Project',
     nullable: true,
     description: 'A project you are a member of; null otherwise.',
-    authScopes: { authenticated: true },
     args: { id: t.arg.globalID({ required: true, for: [ProjectRef] }) },
-    resolve: (query, _root, { id }, context) => findProject(context.prisma, context.viewer!, { id: id.id }, query),
+    resolve: (query, _root, { id }, context) => findProject(actor(context), { id: id.id }, query),
   }),
-  projectByKey: t.prismaField({
+  projectByKey: t.withAuth({ authenticated: true }).prismaField({
     type: 'Project',
     nullable: true,
     description: 'The project with this key (API), if you are a member; null otherwise.',
-    authScopes: { authenticated: true },
     args: { key: t.arg.string({ required: true }) },
-    resolve: (query, _root, { key }, context) => findProject(context.prisma, context.viewer!, { key }, query),
+    resolve: (query, _root, { key }, context) => findProject(actor(context), { key }, query),
   }),
-  projects: t.prismaConnection({
+  projects: t.withAuth({ authenticated: true }).prismaConnection({
     type: 'Project',
     cursor: 'id',
     maxSize: pageSize,
     description: 'Your projects (the same as viewer.projects).',
-    authScopes: { authenticated: true },
-    args: { filter: t.arg({ type: ProjectFilterInput }), orderBy: t.arg({ type: ProjectOrderInput }) },
-    resolve: (query, _root, args, context) => listProjects(context.prisma, context.viewer!, context.viewer!.id, args, query),
+    args: { filter: t.arg({ type: ProjectFilterRef }), orderBy: t.arg({ type: ProjectOrderRef }) },
+    resolve: (query, _root, args, context) => listProjects(actor(context), { ...args, userId: context.viewer.id }, query),
   }),
 }));
 
 export const ProjectPayload = builder.objectRef<{ project: Project }>('ProjectPayload').implement({
   fields: (t) => ({ project: t.field({ type: ProjectRef, resolve: (payload) => payload.project }) }),
-});
-
-export const DeletePayload = builder.objectRef<{ deletedId: string }>('DeletePayload').implement({
-  fields: (t) => ({ deletedId: t.exposeID('deletedId', { description: 'The global ID of what was deleted.' }) }),
 });
 
 const CreateProjectInput = builder.inputType('CreateProjectInput', {
@@ -166,59 +145,51 @@ const TransferProjectOwnershipInput = builder.inputType('TransferProjectOwnershi
 const projectErrors = [ValidationError, NotFoundError, ForbiddenError];
 
 builder.mutationFields((t) => ({
-  createProject: t.field({
-    type: ProjectPayload,
+  createProject: mutation(t, {
+    payload: ProjectPayload,
     description: 'Creates a project; you become its owner.',
-    authScopes: { authenticated: true },
-    errors: { types: [ValidationError, ConflictError] },
-    args: { input: t.arg({ type: CreateProjectInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ project: await createProject(context.prisma, context.viewer!, input) }),
+    errors: [ValidationError, ConflictError],
+    input: CreateProjectInput,
+    resolve: async (input, context) => ({ project: await createProject(actor(context), input) }),
   }),
-  updateProject: t.field({
-    type: ProjectPayload,
+  updateProject: mutation(t, {
+    payload: ProjectPayload,
     description: 'Renames or redescribes a project. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: projectErrors },
-    args: { input: t.arg({ type: UpdateProjectInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      project: await updateProject(context.prisma, context.viewer!, { ...input, id: input.id.id }),
-    }),
+    errors: projectErrors,
+    input: UpdateProjectInput,
+    resolve: async (input, context) => ({ project: await updateProject(actor(context), { ...input, id: input.id.id }) }),
   }),
-  archiveProject: t.field({
-    type: ProjectPayload,
+  archiveProject: mutation(t, {
+    payload: ProjectPayload,
     description: 'Archives a project: it leaves default lists but stays readable. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: projectErrors },
-    args: { input: t.arg({ type: ProjectIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ project: await setProjectArchived(context.prisma, context.viewer!, input.id.id, true) }),
+    errors: projectErrors,
+    input: ProjectIdInput,
+    resolve: async (input, context) => ({ project: await setProjectArchived(actor(context), { id: input.id.id, archived: true }) }),
   }),
-  unarchiveProject: t.field({
-    type: ProjectPayload,
+  unarchiveProject: mutation(t, {
+    payload: ProjectPayload,
     description: 'Brings an archived project back. Needs ADMIN.',
-    authScopes: { authenticated: true },
-    errors: { types: projectErrors },
-    args: { input: t.arg({ type: ProjectIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({ project: await setProjectArchived(context.prisma, context.viewer!, input.id.id, false) }),
+    errors: projectErrors,
+    input: ProjectIdInput,
+    resolve: async (input, context) => ({ project: await setProjectArchived(actor(context), { id: input.id.id, archived: false }) }),
   }),
-  deleteProject: t.field({
-    type: DeletePayload,
+  deleteProject: mutation(t, {
+    payload: DeletePayload,
     description: 'Deletes a project and hides all its issues. Needs OWNER.',
-    authScopes: { authenticated: true },
-    errors: { types: projectErrors },
-    args: { input: t.arg({ type: ProjectIdInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
-      await deleteProject(context.prisma, context.viewer!, input.id.id);
+    errors: projectErrors,
+    input: ProjectIdInput,
+    resolve: async (input, context) => {
+      await deleteProject(actor(context), input.id.id);
       return { deletedId: encodeGlobalID('Project', input.id.id) };
     },
   }),
-  transferProjectOwnership: t.field({
-    type: ProjectPayload,
+  transferProjectOwnership: mutation(t, {
+    payload: ProjectPayload,
     description: 'Makes another member the owner; you become ADMIN. Needs OWNER.',
-    authScopes: { authenticated: true },
-    errors: { types: projectErrors },
-    args: { input: t.arg({ type: TransferProjectOwnershipInput, required: true }) },
-    resolve: async (_root, { input }, context) => ({
-      project: await transferProjectOwnership(context.prisma, context.viewer!, input.projectId.id, input.newOwnerId.id),
+    errors: projectErrors,
+    input: TransferProjectOwnershipInput,
+    resolve: async (input, context) => ({
+      project: await transferProjectOwnership(actor(context), { projectId: input.projectId.id, newOwnerId: input.newOwnerId.id }),
     }),
   }),
 }));

@@ -1,17 +1,18 @@
 import { builder } from '../builder.js';
+import { actor } from '../context.js';
+import { brandIds } from '../ids.js';
 import { pageSize } from '../paging.js';
-import { rawId } from '../ids.js';
+import { ProjectFilterRef, ProjectOrderRef } from './project-list.js';
 import { listProjects } from '../../services/projects.js';
 import { findViewer } from '../../services/users.js';
-import { ProjectFilterInput, ProjectOrderInput } from './project.js';
 
-export const UserRef = builder.prismaNode('User', {
+export const UserRef = brandIds(builder.prismaNode('User', {
   description: 'A person with an account.',
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
-  findUnique: (id) => ({ id: rawId(id) }),
+  findUnique: (id) => ({ id }),
   fields: (t) => ({
     name: t.exposeString('name'),
     email: t.string({
@@ -21,18 +22,16 @@ export const UserRef = builder.prismaNode('User', {
       resolve: (user, _args, context) => (context.viewer?.id === user.id ? user.email : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    projects: t.prismaConnection({
+    projects: t.withAuth({ authenticated: true }).prismaConnection({
       type: 'Project',
       cursor: 'id',
       maxSize: pageSize,
       description: 'Projects this user belongs to that you can see too (all of yours on viewer), newest first by default.',
-      authScopes: { authenticated: true },
-      args: { filter: t.arg({ type: ProjectFilterInput }), orderBy: t.arg({ type: ProjectOrderInput }) },
-      resolve: (query, user, args, context) => listProjects(context.prisma, context.viewer!, user.id, args, query),
+      args: { filter: t.arg({ type: ProjectFilterRef }), orderBy: t.arg({ type: ProjectOrderRef }) },
+      resolve: (query, user, args, context) => listProjects(actor(context), { ...args, userId: user.id }, query),
     }),
   }),
-});
-
+}), 'User');
 builder.queryField('viewer', (t) =>
   t.prismaField({
     type: 'User',

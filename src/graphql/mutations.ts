@@ -1,0 +1,50 @@
+// The shape every mutation shares: one required `input` argument, a payload on success or one of
+// the typed errors (a result union), and a logged-in viewer unless the mutation is how one logs in.
+import type { InputObjectRef, ObjectRef, SchemaTypes } from '@pothos/core';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { builder } from './builder.js';
+import type { AuthenticatedContext, GraphQLContext } from './context.js';
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+type MutationFieldBuilder = PothosSchemaTypes.MutationFieldBuilder<Types, object>;
+type ErrorClass = new (...args: never[]) => Error;
+
+type MutationOptions<Input, Payload, Context> = {
+  description: string;
+  input: InputObjectRef<Types, Input>;
+  payload: ObjectRef<Types, Payload>;
+  /** The expected failures, as members of the result union (each implements `Error`). */
+  errors: ErrorClass[];
+  resolve: (input: Input, context: Context, info: GraphQLResolveInfo) => Promise<Payload>;
+};
+
+/** A mutation for a logged-in viewer: UNAUTHENTICATED without a valid token. */
+export function mutation<Input, Payload>(t: MutationFieldBuilder, options: MutationOptions<Input, Payload, AuthenticatedContext>) {
+  return t.withAuth({ authenticated: true }).field({
+    type: options.payload,
+    description: options.description,
+    errors: { types: options.errors },
+    args: { input: t.arg({ type: options.input, required: true }) },
+    resolve: resolver(options),
+  });
+}
+
+/** A mutation anyone may call (signing up, logging in, refreshing a session). */
+export function publicMutation<Input, Payload>(t: MutationFieldBuilder, options: MutationOptions<Input, Payload, GraphQLContext>) {
+  return t.field({
+    type: options.payload,
+    description: options.description,
+    errors: { types: options.errors },
+    args: { input: t.arg({ type: options.input, required: true }) },
+    resolve: resolver(options),
+  });
+}
+
+/**
+ * The field's resolver. Pothos computes its argument and result types from conditional types that
+ * TypeScript cannot resolve over this helper's type parameters; the helper's own signature above is
+ * what callers are checked against.
+ */
+function resolver<Input, Payload, Context>(options: MutationOptions<Input, Payload, Context>) {
+  return ((_root: unknown, args: { input: Input }, context: Context, info: GraphQLResolveInfo) => options.resolve(args.input, context, info)) as never;
+}
