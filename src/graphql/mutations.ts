@@ -1,9 +1,12 @@
 // The shape every mutation shares: one required `input` argument, a payload on success or one of
 // the typed errors (a result union), and a logged-in viewer unless the mutation is how one logs in.
 import type { InputObjectRef, ObjectRef, SchemaTypes } from '@pothos/core';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { builder } from './builder.js';
-import type { AuthenticatedContext, GraphQLContext } from './context.js';
+import { actor, type AuthenticatedContext, type GraphQLContext } from './context.js';
+import { DeletePayload } from './types/delete-payload.js';
+import type { Actor } from '../services/access.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 type MutationFieldBuilder = PothosSchemaTypes.MutationFieldBuilder<Types, object>;
@@ -37,6 +40,25 @@ export function publicMutation<Input, Payload>(t: MutationFieldBuilder, options:
     errors: { types: options.errors },
     args: { input: t.arg({ type: options.input, required: true }) },
     resolve: resolver(options),
+  });
+}
+
+/** A delete mutation: `input: { id }`, answering the global id of what is gone so a client cache can evict it. */
+export function deleteMutation<Id extends string>(
+  t: MutationFieldBuilder,
+  options: Omit<MutationOptions<{ id: { id: Id } }, { deletedId: string }, AuthenticatedContext>, 'payload' | 'resolve'> & {
+    typename: string;
+    remove: (actor: Actor, id: Id) => Promise<unknown>;
+  },
+) {
+  const { typename, remove, ...rest } = options;
+  return mutation(t, {
+    ...rest,
+    payload: DeletePayload,
+    resolve: async (input, context) => {
+      await remove(actor(context), input.id.id);
+      return { deletedId: encodeGlobalID(typename, input.id.id) };
+    },
   });
 }
 

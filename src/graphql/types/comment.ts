@@ -1,9 +1,7 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
-import { mutation } from '../mutations.js';
-import { DeletePayload } from './delete-payload.js';
+import { deleteMutation, mutation } from '../mutations.js';
 import { IssueRef } from './issue.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { visibleComments } from '../../domain/permissions.js';
@@ -57,14 +55,11 @@ builder.mutationFields((t) => ({
     input: UpdateCommentInput,
     resolve: async (input, context) => ({ comment: await updateComment(actor(context), { id: input.id.id, body: input.body }) }),
   }),
-  deleteComment: mutation(t, {
-    payload: DeletePayload,
+  deleteComment: deleteMutation(t, {
+    typename: 'Comment',
     description: 'Deletes a comment: yours, or any as a project admin.',
     errors: commentErrors,
     input: CommentIdInput,
-    resolve: async (input, context) => {
-      await deleteComment(actor(context), input.id.id);
-      return { deletedId: encodeGlobalID('Comment', input.id.id) };
-    },
+    remove: deleteComment,
   }),
 }));

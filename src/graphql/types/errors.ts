@@ -26,7 +26,7 @@ const ErrorCodeEnum = builder.enumType('ErrorCode', {
   } as const,
 });
 
-export const ErrorInterface = builder.interfaceRef<AppError>('Error').implement({
+export const ErrorRef = builder.interfaceRef<AppError>('Error').implement({
   description: 'What every expected failure has in common.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'A human-readable explanation, in English.' }),
@@ -45,7 +45,7 @@ const FieldErrorRef = builder.objectRef<FieldIssue>('FieldError').implement({
 builder.objectType(ValidationError, {
   name: 'ValidationError',
   description: 'The input broke one or more rules; nothing was changed.',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
   fields: (t) => ({
     fieldErrors: t.field({ type: [FieldErrorRef], description: 'Every field that broke a rule.', resolve: (error) => error.issues }),
   }),
@@ -54,19 +54,19 @@ builder.objectType(ValidationError, {
 builder.objectType(NotFoundError, {
   name: 'NotFoundError',
   description: 'The object does not exist or is not visible to you (the two look the same on purpose).',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
 });
 
 builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
   description: 'Your role does not allow this.',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
 });
 
 builder.objectType(ConflictError, {
   name: 'ConflictError',
   description: 'The change clashes with existing data (a duplicate key, a stale expectedVersion, the last owner leaving).',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
   fields: (t) => ({
     currentIssue: t.field({
       type: IssueRef,
@@ -80,13 +80,13 @@ builder.objectType(ConflictError, {
 builder.objectType(InvalidCredentialsError, {
   name: 'InvalidCredentialsError',
   description: 'The email or password is incorrect.',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
 });
 
 builder.objectType(RateLimitedError, {
   name: 'RateLimitedError',
   description: 'Too many attempts.',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
   fields: (t) => ({
     retryAfterSeconds: t.exposeInt('retryAfterSeconds', { description: 'Seconds to wait before trying again.' }),
   }),
@@ -95,5 +95,5 @@ builder.objectType(RateLimitedError, {
 builder.objectType(UnauthenticatedError, {
   name: 'UnauthenticatedError',
   description: 'The token given is invalid, expired or revoked; log in again.',
-  interfaces: [ErrorInterface],
+  interfaces: [ErrorRef],
 });

@@ -1,12 +1,10 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds, rawOptional } from '../ids.js';
-import { mutation } from '../mutations.js';
+import { deleteMutation, mutation } from '../mutations.js';
 import { pageSize, splitPage } from '../paging.js';
-import { DeletePayload } from './delete-payload.js';
 import { IssuePriorityEnum, IssueStatusEnum } from './issue-enums.js';
 import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
 import { LabelRef } from './label.js';
@@ -227,15 +225,12 @@ builder.mutationFields((t) => ({
     input: IssueIdInput,
     resolve: async (input, context, info) => ({ issue: await setIssueArchived(actor(context), { id: input.id.id, archived: false }, payloadQuery(context, info)) }),
   }),
-  deleteIssue: mutation(t, {
-    payload: DeletePayload,
+  deleteIssue: deleteMutation(t, {
+    typename: 'Issue',
     description: 'Deletes an issue; restoreIssue brings it back. Needs ADMIN, or MEMBER for the issue\'s reporter.',
     errors: writeErrors,
     input: IssueIdInput,
-    resolve: async (input, context) => {
-      await deleteIssue(actor(context), input.id.id);
-      return { deletedId: encodeGlobalID('Issue', input.id.id) };
-    },
+    remove: deleteIssue,
   }),
   restoreIssue: mutation(t, {
     payload: IssuePayload,

@@ -1,9 +1,7 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
-import { mutation } from '../mutations.js';
-import { DeletePayload } from './delete-payload.js';
+import { deleteMutation, mutation } from '../mutations.js';
 import { ProjectRef } from './project.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { visibleProjects } from '../../domain/permissions.js';
@@ -68,14 +66,11 @@ builder.mutationFields((t) => ({
     input: UpdateLabelInput,
     resolve: async (input, context) => ({ label: await updateLabel(actor(context), { ...input, id: input.id.id }) }),
   }),
-  deleteLabel: mutation(t, {
-    payload: DeletePayload,
+  deleteLabel: deleteMutation(t, {
+    typename: 'Label',
     description: 'Deletes a label and takes it off every issue (each records it in its history). Needs ADMIN.',
     errors: labelErrors,
     input: LabelIdInput,
-    resolve: async (input, context) => {
-      await deleteLabel(actor(context), input.id.id);
-      return { deletedId: encodeGlobalID('Label', input.id.id) };
-    },
+    remove: deleteLabel,
   }),
 }));

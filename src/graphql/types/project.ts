@@ -1,10 +1,8 @@
-import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
-import { mutation } from '../mutations.js';
+import { deleteMutation, mutation } from '../mutations.js';
 import { pageSize, pageStart } from '../paging.js';
-import { DeletePayload } from './delete-payload.js';
 import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
 import { ProjectFilterRef, ProjectOrderRef } from './project-list.js';
 import { ProjectViewerCan } from './viewer-can.js';
@@ -173,15 +171,12 @@ builder.mutationFields((t) => ({
     input: ProjectIdInput,
     resolve: async (input, context) => ({ project: await setProjectArchived(actor(context), { id: input.id.id, archived: false }) }),
   }),
-  deleteProject: mutation(t, {
-    payload: DeletePayload,
+  deleteProject: deleteMutation(t, {
+    typename: 'Project',
     description: 'Deletes a project and hides all its issues. Needs OWNER.',
     errors: projectErrors,
     input: ProjectIdInput,
-    resolve: async (input, context) => {
-      await deleteProject(actor(context), input.id.id);
-      return { deletedId: encodeGlobalID('Project', input.id.id) };
-    },
+    remove: deleteProject,
   }),
   transferProjectOwnership: mutation(t, {
     payload: ProjectPayload,
