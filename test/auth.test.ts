@@ -29,6 +29,13 @@ async function viewerStatus(token: string): Promise<number> {
   return (await t.gql('{ viewer { id } }', {}, token)).status;
 }
 
+/** `count` wrong-password logins at once, each its own request (one password check per request). */
+async function concurrentWrongGuesses(app: TestApp | TestApp[], email: string, count: number): Promise<(string | undefined)[]> {
+  const apps = Array.isArray(app) ? app : [app];
+  const results = await Promise.all(Array.from({ length: count }, (_, i) => logIn(apps[i % apps.length], email, `wrong password ${i}`)));
+  return results.map((r) => r.code);
+}
+
 describe('sessions', () => {
   it('logIn returns an access token, a refresh token and the user', async () => {
     const user = await signUpUser(t);
@@ -239,6 +246,32 @@ describe('login abuse', () => {
     }
   });
 
+  it('counts a burst of concurrent wrong guesses before checking any of them', async () => {
+    const app = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUpUser(app);
+      const codes = await concurrentWrongGuesses(app, user.email, 10);
+      expect(codes.filter((c) => c === 'INVALID_CREDENTIALS').length).toBeLessThanOrEqual(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(7);
+      expect(codes.every((c) => c === 'INVALID_CREDENTIALS' || c === 'RATE_LIMITED')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('still lets the right password in after a few failures, and starts the count again', async () => {
+    const app = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUpUser(app);
+      for (let i = 0; i < 2; i++) expect((await logIn(app, user.email, 'wrong password')).code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(app, user.email, user.password)).__typename).toBe('AuthPayload');
+      for (let i = 0; i < 3; i++) expect((await logIn(app, user.email, 'wrong password')).code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(app, user.email, 'wrong password')).code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('throttles attempts per client address behind a trusted proxy', async () => {
     const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true' });
     try {
@@ -277,7 +310,9 @@ describe('login abuse', () => {
   });
 
   it('keeps answering other requests during a burst of logins (hashing runs off the event loop)', async () => {
-    const app = await startTestApp({ BCRYPT_COST: '12' });
+    // Every attempt in flight counts against the account until its password proves right, so
+    // twelve concurrent logins to one account need a limit of at least twelve.
+    const app = await startTestApp({ BCRYPT_COST: '12', LOGIN_MAX_FAILURES_PER_ACCOUNT: '12' });
     try {
       const user = await signUpUser(app);
       const started = performance.now();
@@ -314,6 +349,19 @@ describe.skipIf(!redisUp)('login abuse with Redis (shared by replicas)', () => {
       const blocked = await logIn(one, user.email, user.password);
       expect(blocked.code).toBe('RATE_LIMITED');
       expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('counts a burst of concurrent wrong guesses across two app instances before checking any', async () => {
+    const env = { REDIS_URL: redisUrl, LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' };
+    const [one, two] = await Promise.all([startTestApp(env), startTestApp(env)]);
+    try {
+      const user = await signUpUser(one);
+      const codes = await concurrentWrongGuesses([one, two], user.email, 10);
+      expect(codes.filter((c) => c === 'INVALID_CREDENTIALS').length).toBeLessThanOrEqual(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(7);
     } finally {
       await Promise.all([one.close(), two.close()]);
     }
