@@ -1,10 +1,12 @@
 // Authentication end to end: sessions and refresh-token rotation, revocation, password and
 // profile changes, token forgery of every kind, and login throttling.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signUpUser, startTestApp, TEST_JWT_SECRET, unique, type TestApp } from './helpers/app.js';
+import { workerDatabaseUrl } from './helpers/db.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -98,6 +100,98 @@ describe('sessions', () => {
     expect(await viewerStatus(b.accessToken)).toBe(401);
     expect(await viewerStatus(user.token)).toBe(401);
     expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: b.refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('refresh racing logout', () => {
+  type Race = { rotated: Result<'refreshSession', Tokens>['refreshSession']; loggedOut: boolean };
+
+  // Every statement shape of these paths once, so that the first forced race does not spend its
+  // wait on Prisma compiling queries (seconds on a busy 2-core machine) instead of on the lock.
+  beforeAll(async () => {
+    const user = await signUpUser(t);
+    const session = await logIn(t, user.email, user.password);
+    const rotated = (await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: session.refreshToken })).data.refreshSession;
+    await t.gql('mutation { logOut { loggedOut } }', {}, rotated.accessToken);
+    await t.gql('mutation { logOutEverywhere { loggedOut } }', {}, user.token);
+  });
+
+  /**
+   * Refreshes `session` while `logOut` runs. On PostgreSQL the test holds the session's row locked
+   * until both requests are waiting on the database, so each run tries the interleaving that used
+   * to leak a live session (PGlite runs one transaction at a time, so there they simply overlap).
+   */
+  async function race(session: Tokens, logOut: () => Promise<boolean>): Promise<Race> {
+    const forced = inject('testDb').mode === 'postgres';
+    const holder = forced ? new pg.Client({ connectionString: await workerDatabaseUrl() }) : undefined;
+    try {
+      if (holder) {
+        await holder.connect();
+        await holder.query('BEGIN');
+        const tokenHash = createHash('sha256').update(session.refreshToken).digest('hex');
+        await holder.query('SELECT 1 FROM refresh_sessions WHERE token_hash = $1 FOR UPDATE', [tokenHash]);
+      }
+      const rotating = t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: session.refreshToken });
+      const loggingOut = logOut();
+      if (holder) {
+        await waitForLockWaiters(holder, 2);
+        await holder.query('COMMIT');
+      }
+      const [rotated, loggedOut] = await Promise.all([rotating, loggingOut]);
+      return { rotated: rotated.data.refreshSession, loggedOut };
+    } finally {
+      await holder?.end();
+    }
+  }
+
+  async function waitForLockWaiters(client: pg.Client, count: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      // The client is inside its own transaction, where pg_stat_activity is a snapshot unless cleared.
+      await client.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0].n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async function expectAllDead(session: Tokens, { rotated }: Race) {
+    const tokens = rotated.__typename === 'AuthPayload' ? [session, rotated] : [session];
+    for (const { accessToken, refreshToken } of tokens) {
+      const viewer = await t.gql('{ viewer { id } }', {}, accessToken);
+      expect(viewer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+    }
+  }
+
+  it('leaves no live token behind when refreshSession and logOut run at once', async () => {
+    const user = await signUpUser(t);
+    for (let i = 0; i < 20; i++) {
+      const session = await logIn(t, user.email, user.password);
+      const outcome = await race(session, async () => {
+        const res = await t.gql<{ logOut: { loggedOut: boolean } }>('mutation { logOut { loggedOut } }', {}, session.accessToken);
+        expect(res.errors).toBeUndefined();
+        return res.data.logOut.loggedOut;
+      });
+      expect(outcome.loggedOut).toBe(true);
+      await expectAllDead(session, outcome);
+    }
+  });
+
+  it('leaves no live token behind when refreshSession and logOutEverywhere run at once', async () => {
+    const user = await signUpUser(t);
+    for (let i = 0; i < 20; i++) {
+      const session = await logIn(t, user.email, user.password);
+      const outcome = await race(session, async () => {
+        const res = await t.gql<{ logOutEverywhere: { loggedOut: boolean } }>('mutation { logOutEverywhere { loggedOut } }', {}, session.accessToken);
+        expect(res.errors).toBeUndefined();
+        return res.data.logOutEverywhere.loggedOut;
+      });
+      expect(outcome.loggedOut).toBe(true);
+      await expectAllDead(session, outcome);
+    }
   });
 });
 
