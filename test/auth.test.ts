@@ -367,13 +367,39 @@ describe('login abuse', () => {
   });
 
   it('throttles attempts per client address behind a trusted proxy', async () => {
-    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true' });
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' });
     try {
       const user = await signUpUser(app);
       const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
       for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, from('203.0.113.7'))).__typename).toBe('AuthPayload');
       expect((await logIn(app, user.email, user.password, from('203.0.113.7'))).code).toBe('RATE_LIMITED');
       expect((await logIn(app, user.email, user.password, from('198.51.100.2'))).__typename).toBe('AuthPayload');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes the address the trusted proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true' });
+    try {
+      const user = await signUpUser(app);
+      const spoofed = (real: string) => ({ 'x-forwarded-for': `${randomUUID()}, ${real}` });
+      for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).__typename).toBe('AuthPayload');
+      expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).code).toBe('RATE_LIMITED');
+      expect((await logIn(app, user.email, user.password, spoofed('198.51.100.2'))).__typename).toBe('AuthPayload');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('falls back to the socket peer when X-Forwarded-For has fewer entries than trusted proxies', async () => {
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' });
+    try {
+      const user = await signUpUser(app);
+      // One entry behind two proxies was written by the client: every such request is the peer's.
+      const alone = () => ({ 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}` });
+      for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, alone())).__typename).toBe('AuthPayload');
+      expect((await logIn(app, user.email, user.password, alone())).code).toBe('RATE_LIMITED');
     } finally {
       await app.close();
     }
