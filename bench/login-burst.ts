@@ -26,6 +26,8 @@ const config = loadConfig({
   LOG_LEVEL: 'silent',
   GRAPHIQL: 'false',
   LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
+  // Logins in flight count against the account until they succeed; the burst is all one account.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
   DATA_DIR: process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'trackr-burst-')),
 });
 const logger = createLogger('silent');

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, parse } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
@@ -40,6 +41,8 @@ async function loadGraphiQL() {
 
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
+  // Before the first request, for every entry point: see prepareDummyHash.
+  await prepareDummyHash(config.bcryptCost);
   const allowedOrigins = new Set(config.corsOrigins);
   const requestIds = new WeakMap<Request, { id: string; started: number }>();
 

@@ -41,6 +41,7 @@ const envSchema = z.object({
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).optional(),
 });
 
 export type Config = {
@@ -65,6 +66,8 @@ export type Config = {
   loginLimits: { perAccount: { max: number; windowSeconds: number }; perIp: { max: number; windowSeconds: number } };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
+  /** How many proxies in front of us append to X-Forwarded-For: the client is that many entries from the right. */
+  trustedProxyHops: number;
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   const warnings: string[] = [];
+  if (e.TRUSTED_PROXY_HOPS !== undefined && e.TRUST_PROXY !== 'true') warnings.push('TRUSTED_PROXY_HOPS is set but TRUST_PROXY is not true: X-Forwarded-For is ignored.');
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -108,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perIp: { max: e.LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: e.LOGIN_WINDOW_SECONDS },
     },
     trustProxy: e.TRUST_PROXY === 'true',
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 1,
     warnings,
   };
 }

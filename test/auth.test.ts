@@ -1,10 +1,12 @@
 // Authentication end to end: sessions and refresh-token rotation, revocation, password and
 // profile changes, token forgery of every kind, and login throttling.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signUpUser, startTestApp, TEST_JWT_SECRET, unique, type TestApp } from './helpers/app.js';
+import { workerDatabaseUrl } from './helpers/db.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,6 +29,13 @@ async function logIn(app: TestApp, email: string, password: string, headers: Rec
 
 async function viewerStatus(token: string): Promise<number> {
   return (await t.gql('{ viewer { id } }', {}, token)).status;
+}
+
+/** `count` wrong-password logins at once, each its own request (one password check per request). */
+async function concurrentWrongGuesses(app: TestApp | TestApp[], email: string, count: number): Promise<(string | undefined)[]> {
+  const apps = Array.isArray(app) ? app : [app];
+  const results = await Promise.all(Array.from({ length: count }, (_, i) => logIn(apps[i % apps.length], email, `wrong password ${i}`)));
+  return results.map((r) => r.code);
 }
 
 describe('sessions', () => {
@@ -91,6 +100,98 @@ describe('sessions', () => {
     expect(await viewerStatus(b.accessToken)).toBe(401);
     expect(await viewerStatus(user.token)).toBe(401);
     expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: b.refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('refresh racing logout', () => {
+  type Race = { rotated: Result<'refreshSession', Tokens>['refreshSession']; loggedOut: boolean };
+
+  // Every statement shape of these paths once, so that the first forced race does not spend its
+  // wait on Prisma compiling queries (seconds on a busy 2-core machine) instead of on the lock.
+  beforeAll(async () => {
+    const user = await signUpUser(t);
+    const session = await logIn(t, user.email, user.password);
+    const rotated = (await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: session.refreshToken })).data.refreshSession;
+    await t.gql('mutation { logOut { loggedOut } }', {}, rotated.accessToken);
+    await t.gql('mutation { logOutEverywhere { loggedOut } }', {}, user.token);
+  });
+
+  /**
+   * Refreshes `session` while `logOut` runs. On PostgreSQL the test holds the session's row locked
+   * until both requests are waiting on the database, so each run tries the interleaving that used
+   * to leak a live session (PGlite runs one transaction at a time, so there they simply overlap).
+   */
+  async function race(session: Tokens, logOut: () => Promise<boolean>): Promise<Race> {
+    const forced = inject('testDb').mode === 'postgres';
+    const holder = forced ? new pg.Client({ connectionString: await workerDatabaseUrl() }) : undefined;
+    try {
+      if (holder) {
+        await holder.connect();
+        await holder.query('BEGIN');
+        const tokenHash = createHash('sha256').update(session.refreshToken).digest('hex');
+        await holder.query('SELECT 1 FROM refresh_sessions WHERE token_hash = $1 FOR UPDATE', [tokenHash]);
+      }
+      const rotating = t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: session.refreshToken });
+      const loggingOut = logOut();
+      if (holder) {
+        await waitForLockWaiters(holder, 2);
+        await holder.query('COMMIT');
+      }
+      const [rotated, loggedOut] = await Promise.all([rotating, loggingOut]);
+      return { rotated: rotated.data.refreshSession, loggedOut };
+    } finally {
+      await holder?.end();
+    }
+  }
+
+  async function waitForLockWaiters(client: pg.Client, count: number): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      // The client is inside its own transaction, where pg_stat_activity is a snapshot unless cleared.
+      await client.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (rows[0].n >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  async function expectAllDead(session: Tokens, { rotated }: Race) {
+    const tokens = rotated.__typename === 'AuthPayload' ? [session, rotated] : [session];
+    for (const { accessToken, refreshToken } of tokens) {
+      const viewer = await t.gql('{ viewer { id } }', {}, accessToken);
+      expect(viewer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+    }
+  }
+
+  it('leaves no live token behind when refreshSession and logOut run at once', async () => {
+    const user = await signUpUser(t);
+    for (let i = 0; i < 20; i++) {
+      const session = await logIn(t, user.email, user.password);
+      const outcome = await race(session, async () => {
+        const res = await t.gql<{ logOut: { loggedOut: boolean } }>('mutation { logOut { loggedOut } }', {}, session.accessToken);
+        expect(res.errors).toBeUndefined();
+        return res.data.logOut.loggedOut;
+      });
+      expect(outcome.loggedOut).toBe(true);
+      await expectAllDead(session, outcome);
+    }
+  });
+
+  it('leaves no live token behind when refreshSession and logOutEverywhere run at once', async () => {
+    const user = await signUpUser(t);
+    for (let i = 0; i < 20; i++) {
+      const session = await logIn(t, user.email, user.password);
+      const outcome = await race(session, async () => {
+        const res = await t.gql<{ logOutEverywhere: { loggedOut: boolean } }>('mutation { logOutEverywhere { loggedOut } }', {}, session.accessToken);
+        expect(res.errors).toBeUndefined();
+        return res.data.logOutEverywhere.loggedOut;
+      });
+      expect(outcome.loggedOut).toBe(true);
+      await expectAllDead(session, outcome);
+    }
   });
 });
 
@@ -239,14 +340,66 @@ describe('login abuse', () => {
     }
   });
 
+  it('counts a burst of concurrent wrong guesses before checking any of them', async () => {
+    const app = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUpUser(app);
+      const codes = await concurrentWrongGuesses(app, user.email, 10);
+      expect(codes.filter((c) => c === 'INVALID_CREDENTIALS').length).toBeLessThanOrEqual(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(7);
+      expect(codes.every((c) => c === 'INVALID_CREDENTIALS' || c === 'RATE_LIMITED')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('still lets the right password in after a few failures, and starts the count again', async () => {
+    const app = await startTestApp({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' });
+    try {
+      const user = await signUpUser(app);
+      for (let i = 0; i < 2; i++) expect((await logIn(app, user.email, 'wrong password')).code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(app, user.email, user.password)).__typename).toBe('AuthPayload');
+      for (let i = 0; i < 3; i++) expect((await logIn(app, user.email, 'wrong password')).code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(app, user.email, 'wrong password')).code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('throttles attempts per client address behind a trusted proxy', async () => {
-    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true' });
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' });
     try {
       const user = await signUpUser(app);
       const from = (ip: string) => ({ 'x-forwarded-for': `${ip}, 10.0.0.1` });
       for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, from('203.0.113.7'))).__typename).toBe('AuthPayload');
       expect((await logIn(app, user.email, user.password, from('203.0.113.7'))).code).toBe('RATE_LIMITED');
       expect((await logIn(app, user.email, user.password, from('198.51.100.2'))).__typename).toBe('AuthPayload');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('takes the address the trusted proxy saw, not one the client wrote into X-Forwarded-For', async () => {
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true' });
+    try {
+      const user = await signUpUser(app);
+      const spoofed = (real: string) => ({ 'x-forwarded-for': `${randomUUID()}, ${real}` });
+      for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).__typename).toBe('AuthPayload');
+      expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).code).toBe('RATE_LIMITED');
+      expect((await logIn(app, user.email, user.password, spoofed('198.51.100.2'))).__typename).toBe('AuthPayload');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('falls back to the socket peer when X-Forwarded-For has fewer entries than trusted proxies', async () => {
+    const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' });
+    try {
+      const user = await signUpUser(app);
+      // One entry behind two proxies was written by the client: every such request is the peer's.
+      const alone = () => ({ 'x-forwarded-for': `198.51.100.${Math.floor(Math.random() * 250)}` });
+      for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, alone())).__typename).toBe('AuthPayload');
+      expect((await logIn(app, user.email, user.password, alone())).code).toBe('RATE_LIMITED');
     } finally {
       await app.close();
     }
@@ -277,7 +430,9 @@ describe('login abuse', () => {
   });
 
   it('keeps answering other requests during a burst of logins (hashing runs off the event loop)', async () => {
-    const app = await startTestApp({ BCRYPT_COST: '12' });
+    // Every attempt in flight counts against the account until its password proves right, so
+    // twelve concurrent logins to one account need a limit of at least twelve.
+    const app = await startTestApp({ BCRYPT_COST: '12', LOGIN_MAX_FAILURES_PER_ACCOUNT: '12' });
     try {
       const user = await signUpUser(app);
       const started = performance.now();
@@ -314,6 +469,19 @@ describe.skipIf(!redisUp)('login abuse with Redis (shared by replicas)', () => {
       const blocked = await logIn(one, user.email, user.password);
       expect(blocked.code).toBe('RATE_LIMITED');
       expect(blocked.retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it('counts a burst of concurrent wrong guesses across two app instances before checking any', async () => {
+    const env = { REDIS_URL: redisUrl, LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' };
+    const [one, two] = await Promise.all([startTestApp(env), startTestApp(env)]);
+    try {
+      const user = await signUpUser(one);
+      const codes = await concurrentWrongGuesses([one, two], user.email, 10);
+      expect(codes.filter((c) => c === 'INVALID_CREDENTIALS').length).toBeLessThanOrEqual(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(7);
     } finally {
       await Promise.all([one.close(), two.close()]);
     }

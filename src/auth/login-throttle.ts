@@ -1,5 +1,6 @@
 // Login abuse limits: failed attempts per account and all attempts per client address. A blocked
-// attempt is refused before any password work, so throttling also caps bcrypt load.
+// attempt is refused before any password work, so throttling also caps bcrypt load. An attempt
+// counts as a failure until its password proves right.
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../domain/errors.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -10,11 +11,15 @@ export class LoginThrottle {
     private readonly limits: Config['loginLimits'],
   ) {}
 
-  /** Counts an attempt from `ip`; RateLimitedError if the address or the account is over its limit. */
+  /**
+   * Counts an attempt from `ip` and, before any password check, one failure against the account
+   * (given back by `succeeded`); RateLimitedError if either is over its limit. Counting first, in
+   * one atomic step, is what stops a burst of concurrent guesses from all seeing a count below it.
+   */
   async admit(email: string, ip: string): Promise<void> {
     await this.admitAddress('login', ip);
-    const byAccount = await this.limiter.peek(`login:account:${email}`);
-    if (byAccount.count >= this.limits.perAccount.max) throw new RateLimitedError(byAccount.retryAfterSeconds);
+    const byAccount = await this.limiter.hit(`login:account:${email}`, this.limits.perAccount);
+    if (byAccount.count > this.limits.perAccount.max) throw new RateLimitedError(byAccount.retryAfterSeconds);
   }
 
   /** Counts a sign-up from `ip` (each costs a bcrypt hash) against the same per-address limit. */
@@ -27,10 +32,7 @@ export class LoginThrottle {
     if (byIp.count > this.limits.perIp.max) throw new RateLimitedError(byIp.retryAfterSeconds);
   }
 
-  async failed(email: string): Promise<void> {
-    await this.limiter.hit(`login:account:${email}`, this.limits.perAccount);
-  }
-
+  /** The password was right: the failures counted against the account no longer stand. */
   async succeeded(email: string): Promise<void> {
     await this.limiter.reset(`login:account:${email}`);
   }

@@ -29,13 +29,25 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
 }
 
 const dummyHashes = new Map<number, Promise<string>>();
+const dummyHash = (cost: number) => {
+  if (!dummyHashes.has(cost)) dummyHashes.set(cost, hashPassword('trackr-dummy-password', cost));
+  return dummyHashes.get(cost)!;
+};
+
+/**
+ * Builds the dummy hash for `cost` ahead of the first login (createApp awaits it): built on demand,
+ * it would make the first unknown-email login a hash slower than a wrong password, and so tell.
+ */
+export async function prepareDummyHash(cost: number): Promise<void> {
+  await dummyHash(cost);
+}
+
 /**
  * Spends the same time as a real check when the account does not exist, so response time does
- * not tell an attacker which emails are registered.
+ * not tell an attacker which emails are registered. Still correct if called before prepareDummyHash.
  */
 export async function verifyAgainstDummy(password: string, cost: number): Promise<false> {
-  if (!dummyHashes.has(cost)) dummyHashes.set(cost, hashPassword('trackr-dummy-password', cost));
-  await verifyPassword(password, await dummyHashes.get(cost)!);
+  await verifyPassword(password, await dummyHash(cost));
   return false;
 }
 

@@ -6,9 +6,10 @@ export type Limit = { max: number; windowSeconds: number };
 export type LimitState = { count: number; retryAfterSeconds: number };
 
 export interface RateLimiter {
-  /** The current count for `key` without adding to it. */
-  peek(key: string): Promise<LimitState>;
-  /** Adds one attempt to `key`'s window and returns the new state. */
+  /**
+   * Adds one attempt to `key`'s window and returns the new state, atomically: decide on the count
+   * this returns, never on a separate read, or concurrent callers all see the same old count.
+   */
   hit(key: string, limit: Limit): Promise<LimitState>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
@@ -17,11 +18,6 @@ export interface RateLimiter {
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
-
-  async peek(key: string): Promise<LimitState> {
-    const window = this.live(key);
-    return window ? { count: window.count, retryAfterSeconds: secondsUntil(window.resetAt) } : { count: 0, retryAfterSeconds: 0 };
-  }
 
   async hit(key: string, limit: Limit): Promise<LimitState> {
     const window = this.live(key) ?? { count: 0, resetAt: Date.now() + limit.windowSeconds * 1000 };
@@ -53,11 +49,6 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
   constructor(url: string, private readonly prefix = 'trackr:rl:') {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-  }
-
-  async peek(key: string): Promise<LimitState> {
-    const [count, , ttl] = await this.redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec().then(results);
-    return { count: Number(count ?? 0), retryAfterSeconds: ttl > 0 ? Math.ceil(ttl / 1000) : 0 };
   }
 
   async hit(key: string, limit: Limit): Promise<LimitState> {

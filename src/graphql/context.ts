@@ -44,9 +44,15 @@ export type AuthenticatedContext = GraphQLContext & { viewer: Viewer };
 /** Who acts in a service call: the logged-in viewer, on this request's database client. */
 export const actor = (context: AuthenticatedContext): Actor => ({ prisma: context.prisma, viewer: context.viewer });
 
-/** The caller's address: the socket's peer, or X-Forwarded-For's first hop behind a trusted proxy. */
+/**
+ * The caller's address: the socket's peer, or behind trusted proxies the X-Forwarded-For entry the
+ * outermost of them appended (the hops-th from the right). Entries left of it are whatever the
+ * client sent, so a client could pick its own address (and its own rate limit) from them.
+ */
 function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): ClientInfo {
-  const forwarded = deps.config.trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+  const hops = deps.config.trustedProxyHops;
+  const entries = deps.config.trustProxy ? (request.headers.get('x-forwarded-for')?.split(',').map((entry) => entry.trim()) ?? []) : [];
+  const forwarded = entries.length >= hops ? entries[entries.length - hops] : undefined;
   return { ip: forwarded || peer || 'unknown', userAgent: request.headers.get('user-agent') ?? undefined };
 }
 

@@ -54,10 +54,8 @@ export async function logIn(deps: AuthDeps, input: unknown, client: ClientInfo):
   const ok = user
     ? await verifyPassword(data.password, user.passwordHash)
     : await verifyAgainstDummy(data.password, deps.config.bcryptCost);
-  if (!user || !ok || !user.isActive) {
-    await deps.throttle.failed(data.email);
-    throw new InvalidCredentialsError();
-  }
+  // The failure was counted by admit, before the check.
+  if (!user || !ok || !user.isActive) throw new InvalidCredentialsError();
   await deps.throttle.succeeded(data.email);
   return startSession(deps.prisma, deps, user, client);
 }
@@ -66,10 +64,7 @@ export async function logIn(deps: AuthDeps, input: unknown, client: ClientInfo):
 async function requirePassword(deps: AuthDeps, viewer: Viewer, password: string, client: ClientInfo, field: string): Promise<User> {
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   await deps.throttle.admit(user.email, client.ip);
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    await deps.throttle.failed(user.email);
-    throw ValidationError.field(field, 'is not your current password');
-  }
+  if (!(await verifyPassword(password, user.passwordHash))) throw ValidationError.field(field, 'is not your current password');
   await deps.throttle.succeeded(user.email);
   return user;
 }

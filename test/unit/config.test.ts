@@ -47,6 +47,15 @@ describe('loadConfig', () => {
     expect(config.warnings).toEqual([]);
   });
 
+  it('counts trusted proxies from the right, one by default, and refuses a count that is not positive', () => {
+    expect(loadConfig({ JWT_SECRET: STRONG, TRUST_PROXY: 'true' }).trustedProxyHops).toBe(1);
+    expect(loadConfig({ JWT_SECRET: STRONG, TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' }).trustedProxyHops).toBe(2);
+    for (const bad of ['0', '-1', '1.5', 'two']) {
+      expect(() => loadConfig({ JWT_SECRET: STRONG, TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: bad })).toThrow(/TRUSTED_PROXY_HOPS/);
+    }
+    expect(loadConfig({ JWT_SECRET: STRONG, TRUSTED_PROXY_HOPS: '2' }).warnings.join()).toMatch(/TRUSTED_PROXY_HOPS.*TRUST_PROXY/);
+  });
+
   it('parses CORS origins as a list', () => {
     const config = loadConfig({ JWT_SECRET: STRONG, CORS_ORIGINS: 'https://app.example.com, http://localhost:8080' });
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:8080']);
