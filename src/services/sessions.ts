@@ -15,8 +15,11 @@ export type Session = { user: User; sessionId: string; accessToken: IssuedToken;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Opens a new session (a new family) for `user` and issues its first tokens. */
-export async function startSession(db: Db, deps: SessionDeps, user: User, client: ClientInfo, familyId: string = randomUUID()): Promise<Session> {
+/** What a session is opened for: the user, the client asking, and (for a rotation) the login it continues. */
+export type SessionStart = { user: User; client: ClientInfo; familyId?: string };
+
+/** Opens a new session (a new family unless `familyId` continues one) for `user` and issues its first tokens. */
+export async function startSession(db: Db, deps: SessionDeps, { user, client, familyId = randomUUID() }: SessionStart): Promise<Session> {
   const refresh = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + deps.config.refreshTokenTtlDays * 86_400_000);
   const row = await db.refreshSession.create({
@@ -37,7 +40,7 @@ export async function startSession(db: Db, deps: SessionDeps, user: User, client
  * Exchanges a refresh token for new tokens. UnauthenticatedError if it is unknown, expired or
  * revoked, if the user is inactive, or if it was already used (which revokes its whole family).
  */
-export async function rotateSession(prisma: PrismaClient, deps: SessionDeps, refreshToken: string, client: ClientInfo): Promise<Session> {
+export async function rotateSession({ prisma, ...deps }: SessionDeps & { prisma: PrismaClient }, refreshToken: string, client: ClientInfo): Promise<Session> {
   const current = await prisma.refreshSession.findUnique({ where: { tokenHash: hashToken(refreshToken) }, include: { user: true } });
   const invalid = () => new UnauthenticatedError('The refresh token is invalid or has expired; log in again');
   if (!current || current.revokedAt || current.expiresAt <= new Date() || !current.user.isActive) throw invalid();
@@ -57,7 +60,7 @@ export async function rotateSession(prisma: PrismaClient, deps: SessionDeps, ref
       where: { id: current.id, rotatedAt: null, revokedAt: null, expiresAt: { gt: now } },
       data: { rotatedAt: now, lastUsedAt: now },
     });
-    if (claimed.count === 1) return startSession(tx, deps, current.user, client, current.familyId);
+    if (claimed.count === 1) return startSession(tx, deps, { user: current.user, client, familyId: current.familyId });
     const row = await tx.refreshSession.findUnique({ where: { id: current.id }, select: { revokedAt: true, rotatedAt: true } });
     return row?.rotatedAt && !row.revokedAt ? 'reused' : 'invalid';
   });

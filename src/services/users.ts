@@ -9,9 +9,12 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
 import { uniqueOrConflict } from '../db/errors.js';
-import { InvalidCredentialsError, parseInput, ValidationError } from '../domain/errors.js';
+import { InvalidCredentialsError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import type { User } from '../generated/prisma/client.js';
 import { endAllSessions, startSession, type ClientInfo, type Session } from './sessions.js';
+
+/** Who calls an account service: the logged-in viewer, and the client they call from (for throttling and the session record). */
+export type Caller = { viewer: Viewer; client: ClientInfo };
 
 export type AuthDeps = {
   prisma: PrismaClient;
@@ -29,7 +32,7 @@ const signUpInput = z.object({ email, name, password: passwordSchema });
  * Creates an account and logs it in. ValidationError on bad input, ConflictError if the email is
  * taken, RateLimitedError past the per-address limit.
  */
-export async function signUp(deps: AuthDeps, input: unknown, client: ClientInfo): Promise<Session> {
+export async function signUp(deps: AuthDeps, input: z.input<typeof signUpInput>, client: ClientInfo): Promise<Session> {
   const data = parseInput(signUpInput, input);
   await deps.throttle.admitSignUp(client.ip);
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
@@ -38,7 +41,7 @@ export async function signUp(deps: AuthDeps, input: unknown, client: ClientInfo)
     'An account with this email already exists',
     'email',
   );
-  return startSession(deps.prisma, deps, user, client);
+  return startSession(deps.prisma, deps, { user, client });
 }
 
 const logInInput = z.object({ email, password: z.string().max(1024) });
@@ -47,7 +50,7 @@ const logInInput = z.object({ email, password: z.string().max(1024) });
  * Checks the password and opens a session. Unknown email, wrong password and deactivated account
  * all give the same InvalidCredentialsError; RateLimitedError past the throttle's limits.
  */
-export async function logIn(deps: AuthDeps, input: unknown, client: ClientInfo): Promise<Session> {
+export async function logIn(deps: AuthDeps, input: z.input<typeof logInInput>, client: ClientInfo): Promise<Session> {
   const data = parseInput(logInInput, input);
   await deps.throttle.admit(data.email, client.ip);
   const user = await deps.prisma.user.findUnique({ where: { email: data.email } });
@@ -57,11 +60,11 @@ export async function logIn(deps: AuthDeps, input: unknown, client: ClientInfo):
   // The failure was counted by admit, before the check.
   if (!user || !ok || !user.isActive) throw new InvalidCredentialsError();
   await deps.throttle.succeeded(data.email);
-  return startSession(deps.prisma, deps, user, client);
+  return startSession(deps.prisma, deps, { user, client });
 }
 
 /** The viewer's account, after checking `password` against it (throttled like a login). */
-async function requirePassword(deps: AuthDeps, viewer: Viewer, password: string, client: ClientInfo, field: string): Promise<User> {
+async function requirePassword(deps: AuthDeps, { viewer, client }: Caller, { password, field }: { password: string; field: string }): Promise<User> {
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   await deps.throttle.admit(user.email, client.ip);
   if (!(await verifyPassword(password, user.passwordHash))) throw ValidationError.field(field, 'is not your current password');
@@ -75,29 +78,30 @@ const changePasswordInput = z.object({ currentPassword: z.string().max(1024), ne
  * Replaces the password after checking the current one, ends every session (all other devices are
  * logged out at once) and opens a fresh one for this client.
  */
-export async function changePassword(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<Session> {
+export async function changePassword(deps: AuthDeps, caller: Caller, input: z.input<typeof changePasswordInput>): Promise<Session> {
+  const { viewer, client } = caller;
   const data = parseInput(changePasswordInput, input);
   if (data.currentPassword === data.newPassword) throw ValidationError.field('newPassword', 'must differ from the current password');
-  await requirePassword(deps, viewer, data.currentPassword, client, 'currentPassword');
+  await requirePassword(deps, caller, { password: data.currentPassword, field: 'currentPassword' });
   const passwordHash = await hashPassword(data.newPassword, deps.config.bcryptCost);
   return deps.prisma.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id: viewer.id }, data: { passwordHash, tokenVersion: { increment: 1 } } });
     await endAllSessions(tx, viewer.id);
-    return startSession(tx, deps, user, client);
+    return startSession(tx, deps, { user, client });
   });
 }
 
 const updateProfileInput = z
-  .object({ name: name.optional(), email: email.optional(), currentPassword: z.string().max(1024).optional() })
+  .object({ name: unclearable(name), email: unclearable(email), currentPassword: unclearable(z.string().max(1024)) })
   .refine((d) => d.name !== undefined || d.email !== undefined, { message: 'give a name or an email to change', path: ['name'] })
   .refine((d) => d.email === undefined || d.currentPassword !== undefined, { message: 'is required to change the email', path: ['currentPassword'] });
 
 /** Changes the viewer's name and/or email; an email change needs the current password and a free address. */
-export async function updateProfile(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<User> {
+export async function updateProfile(deps: AuthDeps, caller: Caller, input: z.input<typeof updateProfileInput>): Promise<User> {
   const data = parseInput(updateProfileInput, input);
-  if (data.email !== undefined) await requirePassword(deps, viewer, data.currentPassword!, client, 'currentPassword');
+  if (data.email !== undefined) await requirePassword(deps, caller, { password: data.currentPassword!, field: 'currentPassword' });
   return uniqueOrConflict(
-    () => deps.prisma.user.update({ where: { id: viewer.id }, data: { name: data.name, email: data.email } }),
+    () => deps.prisma.user.update({ where: { id: caller.viewer.id }, data: { name: data.name, email: data.email } }),
     'An account with this email already exists',
     'email',
   );
@@ -111,10 +115,13 @@ export async function logOutEverywhere(prisma: PrismaClient, viewer: Viewer): Pr
   });
 }
 
+const deactivateAccountInput = z.object({ password: z.string().max(1024) });
+
 /** Deactivates the viewer's own account after checking the password; its tokens stop working at once. */
-export async function deactivateAccount(deps: AuthDeps, viewer: Viewer, input: unknown, client: ClientInfo): Promise<void> {
-  const data = parseInput(z.object({ password: z.string().max(1024) }), input);
-  await requirePassword(deps, viewer, data.password, client, 'password');
+export async function deactivateAccount(deps: AuthDeps, caller: Caller, input: z.input<typeof deactivateAccountInput>): Promise<void> {
+  const { viewer } = caller;
+  const data = parseInput(deactivateAccountInput, input);
+  await requirePassword(deps, caller, { password: data.password, field: 'password' });
   await deps.prisma.$transaction(async (tx) => {
     await tx.user.update({ where: { id: viewer.id }, data: { isActive: false, tokenVersion: { increment: 1 } } });
     await endAllSessions(tx, viewer.id);

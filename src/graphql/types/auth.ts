@@ -1,8 +1,9 @@
 import { builder } from '../builder.js';
-import { actAs, spendPasswordCheck, type GraphQLContext } from '../context.js';
+import { actAs, spendPasswordCheck, type AuthenticatedContext, type GraphQLContext } from '../context.js';
+import { mutation, publicMutation } from '../mutations.js';
 import { UserRef } from './user.js';
 import { rotateSession, endSession, type Session } from '../../services/sessions.js';
-import { changePassword, deactivateAccount, logIn, logOutEverywhere, signUp, updateProfile, type AuthDeps } from '../../services/users.js';
+import { changePassword, deactivateAccount, logIn, logOutEverywhere, signUp, updateProfile, type AuthDeps, type Caller } from '../../services/users.js';
 import {
   ConflictError,
   InvalidCredentialsError,
@@ -43,6 +44,9 @@ const authDeps = (context: GraphQLContext): AuthDeps => ({
   throttle: context.throttle,
   config: context.config,
 });
+
+/** Who calls an account mutation: the viewer and the client they call from. */
+const caller = (context: AuthenticatedContext): Caller => ({ viewer: context.viewer, client: context.client });
 
 /** The rest of the payload is resolved as the user who now holds the session. */
 function loggedIn(context: GraphQLContext, session: Session): Session {
@@ -89,85 +93,80 @@ const DeactivateAccountInput = builder.inputType('DeactivateAccountInput', {
 });
 
 builder.mutationFields((t) => ({
-  signUp: t.field({
-    type: AuthPayload,
+  signUp: publicMutation(t, {
+    payload: AuthPayload,
     description: 'Creates an account and logs it in.',
-    errors: { types: [ValidationError, ConflictError, RateLimitedError] },
-    args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    errors: [ValidationError, ConflictError, RateLimitedError],
+    input: SignUpInput,
+    resolve: async (input, context) => {
       spendPasswordCheck(context);
       return loggedIn(context, await signUp(authDeps(context), input, context.client));
     },
   }),
-  logIn: t.field({
-    type: AuthPayload,
+  logIn: publicMutation(t, {
+    payload: AuthPayload,
     description:
       'Exchanges an email and password for tokens. Failed attempts are throttled per account and per client address (RateLimitedError says when to retry).',
-    errors: { types: [ValidationError, InvalidCredentialsError, RateLimitedError] },
-    args: { input: t.arg({ type: LogInInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    errors: [ValidationError, InvalidCredentialsError, RateLimitedError],
+    input: LogInInput,
+    resolve: async (input, context) => {
       spendPasswordCheck(context);
       return loggedIn(context, await logIn(authDeps(context), input, context.client));
     },
   }),
-  refreshSession: t.field({
-    type: AuthPayload,
+  refreshSession: publicMutation(t, {
+    payload: AuthPayload,
     description:
       'Exchanges a refresh token for new tokens; the old refresh token stops working. Presenting a used refresh token again revokes that whole session.',
-    errors: { types: [UnauthenticatedError] },
-    args: { input: t.arg({ type: RefreshSessionInput, required: true }) },
-    resolve: async (_root, { input }, context) =>
-      loggedIn(context, await rotateSession(context.prisma, authDeps(context), input.refreshToken, context.client)),
+    errors: [UnauthenticatedError],
+    input: RefreshSessionInput,
+    resolve: async (input, context) => loggedIn(context, await rotateSession(authDeps(context), input.refreshToken, context.client)),
   }),
-  logOut: t.field({
+  // No input: these two act on the token they are called with.
+  logOut: t.withAuth({ authenticated: true }).field({
     type: LogOutPayload,
     description: 'Ends this session: its access and refresh tokens stop working at once.',
-    authScopes: { authenticated: true },
     resolve: async (_root, _args, context) => {
-      await endSession(context.prisma, context.viewer!.id, context.viewer!.sessionId);
+      await endSession(context.prisma, context.viewer.id, context.viewer.sessionId);
       return { loggedOut: true };
     },
   }),
-  logOutEverywhere: t.field({
+  logOutEverywhere: t.withAuth({ authenticated: true }).field({
     type: LogOutPayload,
     description: 'Ends every session of your account, on every device.',
-    authScopes: { authenticated: true },
     resolve: async (_root, _args, context) => {
-      await logOutEverywhere(context.prisma, context.viewer!);
+      await logOutEverywhere(context.prisma, context.viewer);
       return { loggedOut: true };
     },
   }),
-  changePassword: t.field({
-    type: AuthPayload,
+  changePassword: mutation(t, {
+    payload: AuthPayload,
     description: 'Changes your password after checking the current one. Every other session ends; this one gets new tokens.',
-    authScopes: { authenticated: true },
-    errors: { types: [ValidationError, RateLimitedError] },
-    args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    errors: [ValidationError, RateLimitedError],
+    input: ChangePasswordInput,
+    resolve: async (input, context) => {
       spendPasswordCheck(context);
-      return loggedIn(context, await changePassword(authDeps(context), context.viewer!, input, context.client));
+      return loggedIn(context, await changePassword(authDeps(context), caller(context), input));
     },
   }),
-  updateProfile: t.field({
-    type: UpdateProfilePayload,
+  updateProfile: mutation(t, {
+    payload: UpdateProfilePayload,
     description: 'Changes your name or email.',
-    authScopes: { authenticated: true },
-    errors: { types: [ValidationError, ConflictError, RateLimitedError] },
-    args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    errors: [ValidationError, ConflictError, RateLimitedError],
+    input: UpdateProfileInput,
+    resolve: async (input, context) => {
       if (input.email != null) spendPasswordCheck(context);
-      return { user: await updateProfile(authDeps(context), context.viewer!, input, context.client) };
+      return { user: await updateProfile(authDeps(context), caller(context), input) };
     },
   }),
-  deactivateAccount: t.field({
-    type: DeactivateAccountPayload,
+  deactivateAccount: mutation(t, {
+    payload: DeactivateAccountPayload,
     description: 'Deactivates your account after checking your password; all its tokens stop working.',
-    authScopes: { authenticated: true },
-    errors: { types: [ValidationError, RateLimitedError] },
-    args: { input: t.arg({ type: DeactivateAccountInput, required: true }) },
-    resolve: async (_root, { input }, context) => {
+    errors: [ValidationError, RateLimitedError],
+    input: DeactivateAccountInput,
+    resolve: async (input, context) => {
       spendPasswordCheck(context);
-      await deactivateAccount(authDeps(context), context.viewer!, input, context.client);
+      await deactivateAccount(authDeps(context), caller(context), input);
       return { deactivated: true };
     },
   }),
