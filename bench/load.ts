@@ -83,8 +83,8 @@ export async function closedLoop(spec: LoadSpec): Promise<ClosedLoopResult> {
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d));
-    child.stderr.on('data', (d: Buffer) => (text += d));
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()));
     const kill = setTimeout(() => child.kill('SIGKILL'), (spec.seconds + 30) * 1000);
     child.on('error', reject);
     child.on('close', () => {

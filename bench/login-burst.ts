@@ -37,7 +37,7 @@ const tokens = new TokenService(config.jwt);
 const limiter = new MemoryRateLimiter();
 const throttle = new LoginThrottle(limiter, config.loginLimits);
 const app = await createApp({ prisma: db.prisma, config, tokens, sessionIsLive: sessionCheck(db), throttle, logger });
-const server = createServer(app);
+const server = createServer(app.requestListener);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

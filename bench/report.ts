@@ -69,7 +69,6 @@ export function markdown(report: Report): string {
   const sums = summarize(report.cells);
   const by = (op: string, server: Server) => sums.find((s) => s.op === op && s.server === server);
   const ops = [...new Set(sums.map((s) => s.op))];
-  const rates = (op: string) => by(op, report.servers[0])?.latency.map((l) => l.rate) ?? [];
   const lines = [
     `# Trackr benchmark (${report.mode})`,
     '',
@@ -91,7 +90,6 @@ export function markdown(report: Report): string {
         `| ${op} | ${SERVER_LABEL[server]} | ${fr(s.rps)}${range} | ${ratio(s.rps, by(op, 'raw')?.rps)} | ${ratio(s.rps, by(op, 'peer')?.rps)} | ${f(s.p50, 1)} / ${f(s.p99, 1)} | ${fixed} | ${f(s.nodeCpu, 2)} | ${f(s.pgCpu, 2)} | ${f(report.statements[op]?.[server] ?? NaN, 1)} | ${f(s.rss)} | ${s.errors} |`,
       );
     }
-    void rates;
   }
   lines.push('', '## SQL statements per request (counting proxy; BEGIN/COMMIT included)', '', `| operation | ${report.servers.map((s) => SERVER_LABEL[s]).join(' | ')} |`, `| --- |${report.servers.map(() => ' --: |').join('')}`);
   for (const [op, counts] of Object.entries(report.statements)) lines.push(`| ${op} | ${report.servers.map((s) => f(counts[s] ?? NaN, 1)).join(' | ')} |`);

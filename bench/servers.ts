@@ -41,7 +41,7 @@ export function ensurePeer(log: (m: string) => void): void {
 export function buildTrackr(log: (m: string) => void): void {
   log('trackr: npm run build');
   const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`trackr: npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`trackr: npm run build failed:\n${r.stdout.toString()}\n${r.stderr.toString()}`);
 }
 
 function command(server: Server, env: ServerEnv): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
@@ -81,14 +81,14 @@ export async function startServer(server: Server, env: ServerEnv, logName: strin
   const { cmd, args, env: childEnv } = command(server, env);
   const child = spawn(cmd, args, { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = createWriteStream(join(LOG_DIR, `${logName}.log`));
-  child.stdout!.pipe(logFile);
-  child.stderr!.pipe(logFile);
+  child.stdout.pipe(logFile);
+  child.stderr.pipe(logFile);
   let exited = false;
   let exitInfo: string | undefined;
   let stopping = false;
   child.on('exit', (code, signal) => {
     exited = true;
-    exitInfo = signal ? `signal ${signal}` : `exit code ${code}`;
+    exitInfo = signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
     if (!stopping) logFile.write(`\n[bench] ${server} ended unexpectedly: ${exitInfo}\n`);
   });
   const probe = READY_PROBE[server];

@@ -261,7 +261,7 @@ function planIssues(project: ProjectPlan, today: Date): PlannedIssue[] {
         epics.push({ number, title, subtasks: shuffled(rng, SUBTASKS) });
       } else {
         const epic = rng.pick(inFlight);
-        title = `${epic.title}: ${epic.subtasks.pop()}`;
+        title = `${epic.title}: ${epic.subtasks.pop() ?? 'follow-up'}`;
         parent = epic.number;
       }
       description = describeFeature(rng);

@@ -2,7 +2,7 @@
 // app.fetch directly.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, parse } from 'graphql';
+import { GraphQLError, parse, type ParseOptions, type Source } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
@@ -48,7 +48,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Request ids, access logs and the body-size limit (yoga has none of its own).
   const httpPlugin: Plugin = {
-    onRequest({ request, endResponse, fetchAPI }) {
+    onRequest(hook) {
+      const { request, fetchAPI } = hook;
       const given = request.headers.get('x-request-id');
       const id = given && REQUEST_ID.test(given) ? given : randomUUID();
       requestIds.set(request, { id, started: performance.now() });
@@ -56,9 +57,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null && request.body) {
-        endResponse(new fetchAPI.Response('A Content-Length header is required', { status: 411 }));
+        hook.endResponse(new fetchAPI.Response('A Content-Length header is required', { status: 411 }));
       } else if (Number(length) > config.maxBodyBytes) {
-        endResponse(new fetchAPI.Response(`Request body larger than ${config.maxBodyBytes} bytes`, { status: 413 }));
+        hook.endResponse(new fetchAPI.Response(`Request body larger than ${config.maxBodyBytes} bytes`, { status: 413 }));
       }
     },
     onResponse({ request, response }) {
@@ -86,7 +87,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const tokenLimit: Plugin = {
     onParse({ setParseFn }) {
-      setParseFn((source, options) => parse(source, { ...options, maxTokens: MAX_TOKENS }));
+      // envelop types the parse function loosely (any); this is graphql-js' own.
+      setParseFn((source: string | Source, options?: ParseOptions) => parse(source, { ...options, maxLexicalTokens: MAX_TOKENS }));
     },
   };
 

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       }
     },
   });
-  const server = createServer(app);
+  const server = createServer(app.requestListener);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
@@ -100,6 +100,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Expected start-up failures get one clear line; anything else its stack.
   const known = error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof MigrationError;
-  console.error(known ? `Trackr cannot start: ${(error as Error).message}` : error);
+  console.error(known ? `Trackr cannot start: ${(error).message}` : error);
   process.exit(1);
 });

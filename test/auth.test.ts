@@ -20,7 +20,7 @@ const LOG_IN = `mutation($input: LogInInput!) { logIn(input: $input) { __typenam
 const REFRESH = `mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { __typename ... on AuthPayload { ${SESSION} } ... on Error { code message } } }`;
 
 type Tokens = { accessToken: string; refreshToken: string; user: { id: string; email: string } };
-type Result<K extends string, T> = { [key in K]: T & { __typename: string; code?: string; message?: string; retryAfterSeconds?: number } };
+type Result<K extends string, T> = Record<K, T & { __typename: string; code?: string; message?: string; retryAfterSeconds?: number }>;
 
 async function logIn(app: TestApp, email: string, password: string, headers: Record<string, string> = {}) {
   const res = await app.gql<Result<'logIn', Tokens>>(LOG_IN, { input: { email, password } }, undefined, headers);
@@ -274,7 +274,7 @@ describe('access tokens', () => {
   let real: { sub: string; sid: string };
   beforeAll(async () => {
     user = await signUpUser(t);
-    real = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString());
+    real = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as typeof real;
   });
 
   const token = (claims: Record<string, unknown>, opts: { alg?: string; key?: Uint8Array; drop?: readonly string[] } = {}) => {
@@ -310,7 +310,7 @@ describe('access tokens', () => {
   it('refuses an unsigned (alg none) token and an altered payload', async () => {
     const [, payload, signature] = user.token.split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${payload}.`;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const altered = `${user.token.split('.')[0]}.${Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString('base64url')}.${signature}`;
     for (const bad of [none, altered]) expect(await viewerStatus(bad)).toBe(401);
   });

@@ -11,8 +11,8 @@ import { parse as parseYaml } from 'yaml';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 /** tsconfig files may hold comments and trailing commas. */
-const readJsonc = <T>(file: string): T =>
-  JSON.parse(read(file).replace(/^\s*\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/,(\s*[}\]])/g, '$1')) as T;
+const readJsonc = (file: string): unknown =>
+  JSON.parse(read(file).replace(/^\s*\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/,(\s*[}\]])/g, '$1'));
 const pkg = JSON.parse(read('package.json')) as { type?: string; scripts: Record<string, string> };
 
 // ---------------------------------------------------------------------------------------------
@@ -82,7 +82,7 @@ function parseDockerfile(text: string) {
 }
 
 function substitute(s: string, vars: Record<string, string>): string {
-  return s.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (_, a, def, b) => vars[a ?? b] ?? def ?? '');
+  return s.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (_, a: string | undefined, def: string | undefined, b: string) => vars[a ?? b] ?? def ?? '');
 }
 
 /** The stage's own instructions after those of the stages it is built FROM. */
@@ -242,7 +242,7 @@ const services = compose.services ?? {};
 
 /** Compose interpolation with no variables set: `${X:-d}` gives d, `${X:?msg}` is an error. */
 function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}/g, (all, name, op, arg) => {
+  return value.replace(/\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}/g, (all: string, name: string, op: string | undefined, arg: string) => {
     if (all === '$$') return '$';
     if (op?.endsWith('-')) return arg;
     if (op?.endsWith('?')) throw new Error(`${name} is required: ${arg}`);
@@ -301,7 +301,7 @@ describe('Dockerfile', () => {
     const nodeModules = copies(final).filter((c) => c.sources.some((s) => /(^|\/)node_modules\/?$/.test(s)));
     expect(nodeModules.length, 'the final stage copies node_modules from another stage').toBe(1);
     const from = stageNamed(nodeModules[0].from);
-    expect(from, `COPY --from=${nodeModules[0].from} names a stage`).toBeDefined();
+    expect(from, `COPY --from=${nodeModules[0].from ?? '?'} names a stage`).toBeDefined();
     const installs = npmInstalls(from!);
     expect(installs.length).toBeGreaterThan(0);
     for (const i of installs) expect(i).toMatch(/--omit[= ]dev\b/);
@@ -360,7 +360,7 @@ describe('Dockerfile', () => {
     expect(cmd!.args.startsWith('['), 'exec form, so node is PID 1 and gets SIGTERM').toBe(true);
     expect(words(cmd!.args)).toEqual(['node', entry]);
     expect(entry).toBe('dist/src/main.js');
-    expect(pkg.scripts['start:prod']).toBe(`node ${entry}`);
+    expect(pkg.scripts['start:prod']).toBe(`node ${entry ?? '?'}`);
   });
 
   it('uses only npm scripts that package.json defines', () => {
@@ -406,7 +406,7 @@ describe('Dockerfile', () => {
       let included = false; // the nearest `include` wins over the ones it extends
       for (let cfg: string | undefined = file; cfg; ) {
         needed.add(cfg);
-        const json: { extends?: string; include?: string[] } = readJsonc(cfg);
+        const json = readJsonc(cfg) as { extends?: string; include?: string[] };
         if (json.include && !included) {
           included = true;
           for (const inc of json.include) if (!/[*?]/.test(inc) && existsSync(join(ROOT, posix.dirname(cfg), inc))) needed.add(posix.join(posix.dirname(cfg), inc));
@@ -427,7 +427,7 @@ describe('Dockerfile', () => {
     let options: { outDir?: string; rootDir?: string } = {};
     const include: string[] = [];
     for (let cfg: string | undefined = project; cfg; ) {
-      const json: { extends?: string; include?: string[]; compilerOptions?: typeof options } = readJsonc(cfg);
+      const json = readJsonc(cfg) as { extends?: string; include?: string[]; compilerOptions?: typeof options };
       options = { ...json.compilerOptions, ...options };
       if (!include.length) include.push(...(json.include ?? []));
       cfg = json.extends ? posix.join(posix.dirname(cfg), json.extends) : undefined;
@@ -446,7 +446,7 @@ describe('Dockerfile', () => {
     const project = /-p\s+(\S+)/.exec(pkg.scripts.build)?.[1] ?? 'tsconfig.json';
     let allowJs: boolean | undefined;
     for (let cfg: string | undefined = project; cfg && allowJs === undefined; ) {
-      const json: { extends?: string; compilerOptions?: { allowJs?: boolean } } = readJsonc(cfg);
+      const json = readJsonc(cfg) as { extends?: string; compilerOptions?: { allowJs?: boolean } };
       allowJs = json.compilerOptions?.allowJs;
       cfg = json.extends ? posix.join(posix.dirname(cfg), json.extends) : undefined;
     }

@@ -197,7 +197,7 @@ describe('HTTP', () => {
   });
 
   it('over a real socket, refuses a body without Content-Length (411) or over the limit (413) before reading it', async () => {
-    const server = createServer(t.app);
+    const server = createServer(t.app.requestListener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     /** Sends raw bytes and returns the status line of the answer. */
@@ -205,7 +205,7 @@ describe('HTTP', () => {
       new Promise<string>((resolve, reject) => {
         const socket = connect(port, '127.0.0.1', () => socket.end(`${head}\r\n\r\n${body}`));
         let answer = '';
-        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
         socket.on('close', () => resolve(answer.split('\r\n')[0]));
         socket.on('error', reject);
       });

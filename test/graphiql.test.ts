@@ -19,7 +19,7 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ GRAPHIQL: 'true' });
-    server = createServer(t.app);
+    server = createServer(t.app.requestListener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

@@ -53,7 +53,7 @@ describe('migrate', () => {
         migration_name: name,
         // Prisma's checksum: sha256 of the file's bytes, hex.
         checksum: sha256(readFileSync(join(MIGRATIONS_DIR, name, 'migration.sql'))),
-        finished_at: expect.any(Date),
+        finished_at: expect.any(Date) as unknown,
         rolled_back_at: null,
         applied_steps_count: 1,
       })),

@@ -257,7 +257,7 @@ function send(res: ServerResponse, status: number, value: Json): void {
   res.end(text);
 }
 
-const server = createServer(async (req, res) => {
+async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const handler = req.method === 'POST' ? handlers[(req.url ?? '/').slice(1)] : undefined;
     if (!handler) return send(res, 404, { error: 'not found' });
@@ -269,7 +269,9 @@ const server = createServer(async (req, res) => {
       send(res, 500, { error: 'internal' });
     }
   }
-});
+}
+
+const server = createServer((req, res) => void serve(req, res));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(env('PORT', '4100')), '127.0.0.1', () => console.log(`raw server listening on ${env('PORT', '4100')}`));
 const stop = () => server.close(() => void pool.end().then(() => bcryptPool.destroy()).then(() => process.exit(0)));

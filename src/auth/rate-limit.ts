@@ -55,7 +55,7 @@ export class RedisRateLimiter implements RateLimiter {
     const k = this.prefix + key;
     // NX: the window starts with the first attempt and is not extended by later ones.
     const [count, , ttl] = await this.redis.multi().incr(k).pexpire(k, limit.windowSeconds * 1000, 'NX').pttl(k).exec().then(results);
-    return { count: Number(count), retryAfterSeconds: Math.max(1, Math.ceil(Number(ttl) / 1000)) };
+    return { count: Number(count), retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 
   async reset(key: string): Promise<void> {
@@ -70,7 +70,7 @@ export class RedisRateLimiter implements RateLimiter {
 function results(replies: [Error | null, unknown][] | null): [unknown, unknown, number] {
   if (!replies) throw new Error('Redis transaction was aborted');
   const failed = replies.find(([error]) => error);
-  if (failed) throw failed[0];
+  if (failed?.[0]) throw failed[0];
   const values = replies.map(([, value]) => value);
   return [values[0], values[1], Number(values[values.length - 1])];
 }

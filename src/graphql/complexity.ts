@@ -34,7 +34,7 @@ export function complexityError(kind: string, result: Measured): GraphQLError {
         ? ['broad', result.breadth, result.maxBreadth]
         : ['costly', result.complexity, result.maxComplexity];
   return new GraphQLError(
-    `Query too ${what}: ${kind.toLowerCase()} ${value} exceeds ${max}. Ask for fewer items per page or fewer nested lists.`,
+    `Query too ${what}: ${kind.toLowerCase()} ${value} exceeds ${max ?? 'the limit'}. Ask for fewer items per page or fewer nested lists.`,
     { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } },
   );
 }

@@ -99,7 +99,7 @@ export type IssueSortValues = Pick<Issue, 'id' | 'priority' | 'status' | 'dueDat
 export function issuesBeyond(row: IssueSortValues, orderBy: readonly IssueOrder[] | null | undefined, backward: boolean): Prisma.IssueWhereInput {
   const given = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
   const keys = [
-    ...given.map(({ field, direction }) => ({ column: COLUMNS[field] as SortColumn, asc: direction === 'ASC' })),
+    ...given.map(({ field, direction }) => ({ column: COLUMNS[field], asc: direction === 'ASC' })),
     { column: 'id' as const, asc: given[given.length - 1].direction === 'ASC' },
   ];
   const branches: Prisma.IssueWhereInput[] = [];

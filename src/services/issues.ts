@@ -16,12 +16,12 @@ export const ISSUE_KEY = /^([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{0,8})$/;
 const CLOSED: readonly IssueStatus[] = ['DONE', 'CANCELED'];
 
 /** The issue with id `id` if the viewer may see it; null otherwise. */
-export function findIssue<Q extends object>({ prisma, viewer }: Actor, id: IssueId, query: Q): Promise<Issue | null> {
+export function findIssue({ prisma, viewer }: Actor, id: IssueId, query: object): Promise<Issue | null> {
   return prisma.issue.findFirst({ ...query, where: { id, ...visibleIssues(viewer.id) } });
 }
 
 /** The issue with key `API-42` if the viewer may see it; null otherwise (missing and hidden look alike). */
-export async function findIssueByKey<Q extends object>({ prisma, viewer }: Actor, key: string, query: Q): Promise<Issue | null> {
+export async function findIssueByKey({ prisma, viewer }: Actor, key: string, query: object): Promise<Issue | null> {
   const match = ISSUE_KEY.exec(key.trim().toUpperCase());
   if (!match) return null;
   return prisma.issue.findFirst({
@@ -90,10 +90,10 @@ export async function issuePageStart(
  * before) a cursor is a keyset condition on the cursor issue's sort values rather than Prisma's
  * `cursor`, which would split the query into several and needs the cursor's row to still be in the list.
  */
-export async function listIssues<Q extends object>(
+export async function listIssues(
   { prisma, viewer }: Actor,
   { page, ...options }: IssueListOptions & { page: IssuePageRequest },
-  selection: Q,
+  selection: object,
 ): Promise<Issue[]> {
   const { where, orderBy } = issueListQuery(options);
   let beyond: Prisma.IssueWhereInput = {};
@@ -152,7 +152,7 @@ const createIssueInput = z.object({
  * The assignee must be a member, the parent and labels must belong to the project. Locking the
  * project's counter row serialises concurrent creators, so numbers are never duplicated or skipped.
  */
-export async function createIssue<Q extends object>({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: Q): Promise<Issue> {
+export async function createIssue({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: object): Promise<Issue> {
   const data = parseInput(createIssueInput, input);
   await authorize(prisma, viewer, data.projectId, 'issue.create');
   return prisma.$transaction(async (tx) => {
@@ -231,7 +231,7 @@ const updateIssueInput = z.object({
 });
 
 type Change = { field: string; from: string | null; to: string | null };
-const show = (value: unknown): string | null =>
+const show = (value: string | number | Date | null | undefined): string | null =>
   value == null ? null : value instanceof Date ? value.toISOString().slice(0, value.getUTCHours() || value.getUTCMinutes() ? 24 : 10) : String(value);
 
 /**
@@ -241,7 +241,7 @@ const show = (value: unknown): string | null =>
  * without it, concurrent updates still never lose each other's fields (the row is locked while
  * merging). The right is checked again under the lock, so a member removed meanwhile cannot save.
  */
-export async function updateIssue<Q extends object>({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: Q): Promise<Issue> {
+export async function updateIssue({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: object): Promise<Issue> {
   const data = parseInput(updateIssueInput, input);
   const { projectId } = await requireIssue(prisma, viewer, data.id, 'issue.update');
   return prisma.$transaction(async (tx) => {
@@ -305,10 +305,10 @@ export function labelEvent(type: 'LABEL_ADDED' | 'LABEL_REMOVED', labelId: strin
 }
 
 /** Sets `data` and records `type` only if the issue is still in state `from`; otherwise a no-op. */
-async function recordAndSet<Q extends object>(
+async function recordAndSet(
   { prisma, viewer }: Actor,
   change: { id: IssueId; type: IssueEventType; from: Prisma.IssueWhereInput; data: Prisma.IssueUncheckedUpdateInput },
-  query?: Q,
+  query?: object,
 ): Promise<Issue> {
   const { id, type, from, data } = change;
   return prisma.$transaction(async (tx) => {
@@ -319,7 +319,7 @@ async function recordAndSet<Q extends object>(
 }
 
 /** Archives or unarchives an issue (archived issues leave default lists); needs `issue.update`. */
-export async function setIssueArchived<Q extends object>(actor: Actor, { id, archived }: { id: IssueId; archived: boolean }, query?: Q): Promise<Issue> {
+export async function setIssueArchived(actor: Actor, { id, archived }: { id: IssueId; archived: boolean }, query?: object): Promise<Issue> {
   await requireIssue(actor.prisma, actor.viewer, id, 'issue.update');
   const change = archived
     ? { type: 'ARCHIVED' as const, from: { archivedAt: null }, data: { archivedAt: new Date() } }
@@ -334,7 +334,7 @@ export async function deleteIssue(actor: Actor, id: IssueId): Promise<Issue> {
 }
 
 /** Brings a deleted issue back; needs `issue.delete`, like deleting it. */
-export async function restoreIssue<Q extends object>(actor: Actor, id: IssueId, query?: Q): Promise<Issue> {
+export async function restoreIssue(actor: Actor, id: IssueId, query?: object): Promise<Issue> {
   await requireIssue(actor.prisma, actor.viewer, id, 'issue.delete', { deleted: true });
   return recordAndSet(actor, { id, type: 'RESTORED', from: { deletedAt: { not: null } }, data: { deletedAt: null } }, query);
 }

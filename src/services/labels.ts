@@ -41,8 +41,8 @@ const updateLabelInput = z.object({ id: idField<'Label'>(), name: unclearable(na
 /** Renames, recolours or redescribes a label; needs `label.manage`. */
 export async function updateLabel({ prisma, viewer }: Actor, input: z.input<typeof updateLabelInput>): Promise<Label> {
   const { id, ...data } = parseInput(updateLabelInput, input);
-  await requireLabel(prisma, viewer, id);
-  return uniqueOrConflict(() => prisma.label.update({ where: { id }, data }), `The project already has a label named ${data.name}`);
+  const label = await requireLabel(prisma, viewer, id);
+  return uniqueOrConflict(() => prisma.label.update({ where: { id }, data }), `The project already has a label named ${data.name ?? label.name}`);
 }
 
 /**

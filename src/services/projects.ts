@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { uniqueOrConflict } from '../db/errors.js';
-import { ConflictError, ForbiddenError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import { idField, type ProjectId, type UserId } from '../domain/ids.js';
 import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permissions.js';
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
@@ -41,7 +41,7 @@ export async function createProject({ prisma, viewer }: Actor, input: z.input<ty
 
 const updateProjectInput = z
   .object({ id: idField<'Project'>(), name: unclearable(projectName), description: unclearable(projectDescription) })
-  .refine((d) => d.name !== undefined || d.description !== undefined, { message: 'give a name or a description', path: ['name'] });
+  .refine((d) => d.name !== undefined || d.description !== undefined, { error: 'give a name or a description', path: ['name'] });
 
 /** Renames or redescribes a project; needs `project.update`. */
 export async function updateProject({ prisma, viewer }: Actor, input: z.input<typeof updateProjectInput>): Promise<Project> {
@@ -102,7 +102,7 @@ const MEMBERSHIP_LIST_LIMIT = 2_000;
  * every project of the viewer or walks all projects in list order checking membership (~4-6 ms a
  * page with 76 of 10,000 projects). The viewer's project ids, then the page's ids, then the page.
  */
-export async function listProjects<Q extends object>({ prisma, viewer }: Actor, options: ProjectListOptions, query: Q): Promise<Project[]> {
+export async function listProjects({ prisma, viewer }: Actor, options: ProjectListOptions, query: object): Promise<Project[]> {
   const memberships = await prisma.projectMember.findMany({ where: { userId: viewer.id }, select: { projectId: true }, take: MEMBERSHIP_LIST_LIMIT + 1 });
   const memberOf = memberships.length <= MEMBERSHIP_LIST_LIMIT ? { id: { in: memberships.map((m) => m.projectId) } } : {};
   const filter = options.filter ?? {};
@@ -111,7 +111,7 @@ export async function listProjects<Q extends object>({ prisma, viewer }: Actor, 
   const order = options.orderBy ?? { field: 'CREATED_AT', direction: 'DESC' };
   const direction = order.direction === 'ASC' ? 'asc' : 'desc';
   const orderBy: Prisma.ProjectOrderByWithRelationInput[] = [{ [PROJECT_ORDER_FIELDS[order.field]]: direction }, { id: direction }];
-  const { cursor, skip, take, ...selection } = query as Q & { cursor?: { id: string }; skip?: number; take?: number };
+  const { cursor, skip, take, ...selection } = query as { cursor?: { id: string }; skip?: number; take?: number };
   const page = await prisma.project.findMany({
     cursor,
     skip,
@@ -133,7 +133,7 @@ export async function listProjects<Q extends object>({ prisma, viewer }: Actor, 
 }
 
 /** A project by id or key if the viewer is a member; null otherwise. */
-export function findProject<Q extends object>({ prisma, viewer }: Actor, where: { id: ProjectId } | { key: string }, query: Q): Promise<Project | null> {
+export function findProject({ prisma, viewer }: Actor, where: { id: ProjectId } | { key: string }, query: object): Promise<Project | null> {
   const condition = 'id' in where ? { id: where.id } : { key: where.key.trim().toUpperCase() };
   return prisma.project.findFirst({ ...query, where: { ...condition, ...visibleProjects(viewer.id) } });
 }
@@ -149,7 +149,7 @@ const addMemberInput = z
     email: z.string().trim().toLowerCase().pipe(z.email('must be a valid email address')).nullish(),
     role: role.nullish().transform((r) => r ?? 'MEMBER'),
   })
-  .refine((d) => (d.userId == null) !== (d.email == null), { message: 'give exactly one of userId and email', path: ['userId'] });
+  .refine((d) => (d.userId == null) !== (d.email == null), { error: 'give exactly one of userId and email', path: ['userId'] });
 
 /** The action that grants, changes or takes away `role`: owners are managed by owners only. */
 const manages = (role: ProjectRole) => (role === 'OWNER' ? 'member.manageOwners' : 'member.manage');
@@ -243,6 +243,6 @@ async function removeMembership(tx: Prisma.TransactionClient, membership: Projec
 }
 
 /** Members of a visible project, owners first, for a connection's `query`. */
-export function listProjectMembers<Q extends object>(db: Db, projectId: string, query: Q): Promise<ProjectMember[]> {
+export function listProjectMembers(db: Db, projectId: string, query: object): Promise<ProjectMember[]> {
   return db.projectMember.findMany({ ...query, where: { projectId }, orderBy: [{ role: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
 }

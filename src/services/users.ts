@@ -93,8 +93,8 @@ export async function changePassword(deps: AuthDeps, caller: Caller, input: z.in
 
 const updateProfileInput = z
   .object({ name: unclearable(name), email: unclearable(email), currentPassword: unclearable(z.string().max(1024)) })
-  .refine((d) => d.name !== undefined || d.email !== undefined, { message: 'give a name or an email to change', path: ['name'] })
-  .refine((d) => d.email === undefined || d.currentPassword !== undefined, { message: 'is required to change the email', path: ['currentPassword'] });
+  .refine((d) => d.name !== undefined || d.email !== undefined, { error: 'give a name or an email to change', path: ['name'] })
+  .refine((d) => d.email === undefined || d.currentPassword !== undefined, { error: 'is required to change the email', path: ['currentPassword'] });
 
 /** Changes the viewer's name and/or email; an email change needs the current password and a free address. */
 export async function updateProfile(deps: AuthDeps, caller: Caller, input: z.input<typeof updateProfileInput>): Promise<User> {
@@ -132,9 +132,12 @@ export async function deactivateAccount(deps: AuthDeps, caller: Caller, input: z
  * The logged-in user's row with the caller's selection; null when anonymous. A selection of the id
  * alone needs no query: the request's session check has just proven the user exists and is active.
  */
-export async function findViewer<Q extends { select?: object }>(prisma: PrismaClient, viewer: Viewer | null, query: Q): Promise<User | null> {
+export async function findViewer(prisma: PrismaClient, viewer: Viewer | null, query: { select?: object }): Promise<User | null> {
   if (!viewer) return null;
-  // Typed as the full row like every selection-shaped result; only the selected id is read.
-  if (query.select && Object.keys(query.select).every((field) => field === 'id')) return { id: viewer.id as string } as User;
+  if (query.select && Object.keys(query.select).every((field) => field === 'id')) {
+    const id: string = viewer.id;
+    // Typed as the full row like every selection-shaped result; only the selected id is read.
+    return { id } as User;
+  }
   return prisma.user.findUnique({ ...query, where: { id: viewer.id } });
 }

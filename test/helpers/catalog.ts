@@ -110,7 +110,9 @@ export function readDatamodel(schemaText = readFileSync('prisma/schema.prisma', 
     // The wasm throws its JSON error report, colour codes included.
     const report = error instanceof Error ? error.message : String(error);
     const message = report.startsWith('{') ? ((JSON.parse(report) as { message?: string }).message ?? report) : report;
-    throw new Error(`prisma/schema.prisma is invalid:\n${message.replace(/\u001b\[[0-9;]*m/g, '')}`);
+    // The escape character starts each ANSI colour code in the report.
+    // eslint-disable-next-line no-control-regex
+    throw new Error(`prisma/schema.prisma is invalid:\n${message.replace(/\u001b\[[0-9;]*m/g, '')}`, { cause: error });
   }
   return (JSON.parse(json) as { datamodel: Datamodel }).datamodel;
 }
@@ -206,7 +208,7 @@ export function diffCatalogs(expected: Catalog, actual: Catalog): string[] {
     const want = expected.get(key);
     const got = actual.get(key);
     if (want === got) return [];
-    if (got === undefined) return [`${key}: in schema.prisma (${want}) but not in the migrated database`];
+    if (got === undefined) return [`${key}: in schema.prisma (${want ?? '?'}) but not in the migrated database`];
     if (want === undefined) return [`${key}: in the migrated database (${got}) but not in schema.prisma`];
     return [`${key}: schema.prisma says "${want}", migrated database has "${got}"`];
   });

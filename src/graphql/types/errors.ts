@@ -1,6 +1,6 @@
 // Typed error members of mutation result unions. Each carries a stable `code`.
 import {
-  AppError,
+  type AppError,
   ConflictError,
   ForbiddenError,
   InvalidCredentialsError,
