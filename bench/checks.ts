@@ -10,7 +10,12 @@ let counter = 0;
 /** Sends one request; __N__ becomes `n` (or a fresh unique value). Non-2xx answers are failures. */
 export async function send(port: number, req: HttpRequest, n?: string): Promise<unknown> {
   const body = req.body.replaceAll('__N__', n ?? `u${process.pid}-${Date.now()}-${counter++}`);
-  const res = await fetch(`http://127.0.0.1:${port}${req.path}`, { method: 'POST', headers: req.headers, body, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`http://127.0.0.1:${port}${req.path}`, {
+    method: 'POST',
+    headers: req.headers,
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await res.text();
   if (!res.ok) throw new CheckFailure(`HTTP ${res.status} from port ${port}${req.path}: ${text.slice(0, 500)}`);
   try {
@@ -27,7 +32,11 @@ export function diff(a: unknown, b: unknown, labels: [string, string]): string {
   let i = 0;
   while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
   const from = Math.max(0, i - 4);
-  const show = (lines: string[]) => lines.slice(from, i + 6).map((l, k) => `${from + k === i ? '>' : ' '} ${l}`).join('\n');
+  const show = (lines: string[]) =>
+    lines
+      .slice(from, i + 6)
+      .map((l, k) => `${from + k === i ? '>' : ' '} ${l}`)
+      .join('\n');
   return `--- ${labels[0]} (line ${i + 1})\n${show(la)}\n+++ ${labels[1]}\n${show(lb)}`;
 }
 
@@ -62,7 +71,11 @@ export async function checkOperation(op: Operation, ports: Record<Server, number
 }
 
 /** Walks the filtered list to page 50 on every server, comparing each page; returns page 49's end cursors. */
-export async function walkToPage50(ports: Record<Server, number>, servers: readonly Server[], ctx: Ctx): Promise<Partial<Record<Server, string>>> {
+export async function walkToPage50(
+  ports: Record<Server, number>,
+  servers: readonly Server[],
+  ctx: Ctx,
+): Promise<Partial<Record<Server, string>>> {
   const cursors: Partial<Record<Server, string | null>> = {};
   for (let page = 1; page < 50; page++) {
     let reference: unknown;
@@ -71,9 +84,12 @@ export async function walkToPage50(ports: Record<Server, number>, servers: reado
       const canonical = { hasNextPage: p.hasNextPage, issues: p.issues };
       if (reference === undefined) reference = canonical;
       else if (!isDeepStrictEqual(reference, canonical)) {
-        throw new CheckFailure(`filtered list page ${page}: ${server} differs from ${servers[0]}\n${diff(reference, canonical, [servers[0], server])}`);
+        throw new CheckFailure(
+          `filtered list page ${page}: ${server} differs from ${servers[0]}\n${diff(reference, canonical, [servers[0], server])}`,
+        );
       }
-      if (!p.hasNextPage || !p.endCursor) throw new CheckFailure(`filtered list ends before page 50 on ${server} (page ${page}); dataset too small`);
+      if (!p.hasNextPage || !p.endCursor)
+        throw new CheckFailure(`filtered list ends before page 50 on ${server} (page ${page}); dataset too small`);
       cursors[server] = p.endCursor;
     }
   }
@@ -81,7 +97,13 @@ export async function walkToPage50(ports: Record<Server, number>, servers: reado
 }
 
 /** Average SQL statements per request: `warm` requests first, then `count` measured ones. */
-export async function statementsPerRequest(proxy: StatementProxy, port: number, request: (i: number) => HttpRequest, count = 10, warm = 2): Promise<number> {
+export async function statementsPerRequest(
+  proxy: StatementProxy,
+  port: number,
+  request: (i: number) => HttpRequest,
+  count = 10,
+  warm = 2,
+): Promise<number> {
   for (let i = 0; i < warm; i++) await send(port, request(i));
   const before = proxy.statements;
   for (let i = 0; i < count; i++) await send(port, request(warm + i));

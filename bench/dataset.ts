@@ -27,12 +27,28 @@ export type DatasetSize = {
 };
 
 export const QUICK: DatasetSize = {
-  users: 50, projects: 100, issues: 20_000, bigProjects: 1, bigIssues: 5_000, labelsPerProject: 5,
-  membersPerProject: 3, viewerProjects: 12, commentEvery: 4, mutIssues: 200,
+  users: 50,
+  projects: 100,
+  issues: 20_000,
+  bigProjects: 1,
+  bigIssues: 5_000,
+  labelsPerProject: 5,
+  membersPerProject: 3,
+  viewerProjects: 12,
+  commentEvery: 4,
+  mutIssues: 200,
 };
 export const FULL: DatasetSize = {
-  users: 1_000, projects: 10_000, issues: 1_000_000, bigProjects: 3, bigIssues: 50_000, labelsPerProject: 6,
-  membersPerProject: 4, viewerProjects: 25, commentEvery: 4, mutIssues: 500,
+  users: 1_000,
+  projects: 10_000,
+  issues: 1_000_000,
+  bigProjects: 3,
+  bigIssues: 50_000,
+  labelsPerProject: 6,
+  membersPerProject: 4,
+  viewerProjects: 25,
+  commentEvery: 4,
+  mutIssues: 500,
 };
 
 /** Bump when the generated data changes shape, so stale datasets are rebuilt. */
@@ -143,7 +159,12 @@ class Progress {
 const sizeMarker = (size: DatasetSize) => JSON.stringify({ v: GENERATOR_VERSION, ...size });
 
 /** Creates (or reuses) the dataset in the database at `url`; `adminUrl` is used to create/drop it. */
-export async function prepareDataset(adminUrl: string, dbName: string, size: DatasetSize, log: (m: string) => void): Promise<'reused' | 'loaded'> {
+export async function prepareDataset(
+  adminUrl: string,
+  dbName: string,
+  size: DatasetSize,
+  log: (m: string) => void,
+): Promise<'reused' | 'loaded'> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
@@ -192,74 +213,121 @@ async function load(pool: pg.Pool, size: DatasetSize, log: (m: string) => void):
   const hash = bcrypt.hashSync(BENCH_PASSWORD, BCRYPT_COST).replace(/^\$2b\$/, '$2a$');
   const plans = planProjects(size);
   const comments = Math.ceil(size.issues / size.commentEvery) * 1.5;
-  const progress = new Progress(size.users + size.projects * (2 + size.membersPerProject + size.labelsPerProject) + size.issues * 2 + comments);
+  const progress = new Progress(
+    size.users + size.projects * (2 + size.membersPerProject + size.labelsPerProject) + size.issues * 2 + comments,
+  );
   const client = await pool.connect();
   try {
     // Skip FK triggers while loading generated (consistent) data; indexes are maintained as usual.
     await client.query(`SET session_replication_role = replica`);
     await client.query('BEGIN');
-    await copy(client, 'users', ['id', 'email', 'name', 'password_hash', 'created_at', 'updated_at'], (function* () {
-      for (let i = 0; i < size.users; i++) {
-        const t = ts(BASE_TIME - 86_400_000 + i * 1000);
-        yield `${uid(KIND.user, i)}\tuser${i}@bench.trackr.test\tUser ${i}\t${hash}\t${t}\t${t}`;
-      }
-    })(), progress);
-    await copy(client, 'projects', ['id', 'key', 'name', 'description', 'owner_id', 'issue_counter', 'created_at', 'updated_at'], (function* () {
-      for (const p of plans) yield `${p.id}\t${p.key}\tProject ${p.key}\tBenchmark project ${p.index}\t${uid(KIND.user, p.owner)}\t${p.issues}\t${ts(p.createdMs)}\t${ts(p.createdMs)}`;
-    })(), progress);
+    await copy(
+      client,
+      'users',
+      ['id', 'email', 'name', 'password_hash', 'created_at', 'updated_at'],
+      (function* () {
+        for (let i = 0; i < size.users; i++) {
+          const t = ts(BASE_TIME - 86_400_000 + i * 1000);
+          yield `${uid(KIND.user, i)}\tuser${i}@bench.trackr.test\tUser ${i}\t${hash}\t${t}\t${t}`;
+        }
+      })(),
+      progress,
+    );
+    await copy(
+      client,
+      'projects',
+      ['id', 'key', 'name', 'description', 'owner_id', 'issue_counter', 'created_at', 'updated_at'],
+      (function* () {
+        for (const p of plans)
+          yield `${p.id}\t${p.key}\tProject ${p.key}\tBenchmark project ${p.index}\t${uid(KIND.user, p.owner)}\t${p.issues}\t${ts(p.createdMs)}\t${ts(p.createdMs)}`;
+      })(),
+      progress,
+    );
     let memberN = 0;
-    await copy(client, 'project_members', ['id', 'project_id', 'user_id', 'role', 'created_at', 'updated_at'], (function* () {
-      for (const p of plans) {
-        for (const m of p.members) {
-          const t = ts(p.createdMs);
-          yield `${uid(KIND.member, memberN++)}\t${p.id}\t${uid(KIND.user, m)}\t${m === p.owner ? 'OWNER' : 'MEMBER'}\t${t}\t${t}`;
+    await copy(
+      client,
+      'project_members',
+      ['id', 'project_id', 'user_id', 'role', 'created_at', 'updated_at'],
+      (function* () {
+        for (const p of plans) {
+          for (const m of p.members) {
+            const t = ts(p.createdMs);
+            yield `${uid(KIND.member, memberN++)}\t${p.id}\t${uid(KIND.user, m)}\t${m === p.owner ? 'OWNER' : 'MEMBER'}\t${t}\t${t}`;
+          }
         }
-      }
-    })(), progress);
-    await copy(client, 'labels', ['id', 'project_id', 'name', 'color', 'created_at', 'updated_at'], (function* () {
-      for (const p of plans) {
-        for (let l = 0; l < size.labelsPerProject; l++) {
-          const t = ts(p.createdMs);
-          yield `${uid(KIND.label, p.index * size.labelsPerProject + l)}\t${p.id}\t${LABELS[l]}\t${COLORS[l]}\t${t}\t${t}`;
+      })(),
+      progress,
+    );
+    await copy(
+      client,
+      'labels',
+      ['id', 'project_id', 'name', 'color', 'created_at', 'updated_at'],
+      (function* () {
+        for (const p of plans) {
+          for (let l = 0; l < size.labelsPerProject; l++) {
+            const t = ts(p.createdMs);
+            yield `${uid(KIND.label, p.index * size.labelsPerProject + l)}\t${p.id}\t${LABELS[l]}\t${COLORS[l]}\t${t}\t${t}`;
+          }
         }
-      }
-    })(), progress);
+      })(),
+      progress,
+    );
     const rand = prng(42);
     // Issues, and per issue 0-2 labels: generated in one pass, labels buffered per project.
     let issueN = 0;
     const issueLabels: string[] = [];
     const commentRows: string[] = [];
     let commentN = 0;
-    await copy(client, 'issues', ['id', 'project_id', 'number', 'title', 'description', 'status', 'priority', 'estimate', 'assignee_id', 'reporter_id', 'created_at', 'updated_at', 'closed_at'], (function* () {
-      for (const p of plans) {
-        for (let n = 1; n <= p.issues; n++) {
-          const id = uid(KIND.issue, issueN++);
-          const status = STATUSES[Math.floor(rand() * STATUSES.length)];
-          const priority = PRIORITIES[Math.floor(rand() * PRIORITIES.length)];
-          const assignee = rand() < 0.25 ? '\\N' : uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
-          const reporter = uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
-          const createdMs = p.createdMs + n * 1000;
-          const created = ts(createdMs);
-          const closed = status === 'DONE' || status === 'CANCELED' ? created : '\\N';
-          const estimate = rand() < 0.5 ? String(1 + Math.floor(rand() * 8)) : '\\N';
-          yield `${id}\t${p.id}\t${n}\tIssue ${n} of ${p.key}\tGenerated issue ${n}\t${status}\t${priority}\t${estimate}\t${assignee}\t${reporter}\t${created}\t${created}\t${closed}`;
-          const labelCount = Math.floor(rand() * 3);
-          const first = Math.floor(rand() * size.labelsPerProject);
-          for (let l = 0; l < labelCount; l++) {
-            const label = uid(KIND.label, p.index * size.labelsPerProject + ((first + l) % size.labelsPerProject));
-            issueLabels.push(`${id}\t${label}\t${created}`);
-          }
-          if (issueN % size.commentEvery === 0) {
-            const count = 1 + Math.floor(rand() * 2);
-            for (let c = 0; c < count; c++) {
-              const at = ts(createdMs + (c + 1) * 500);
-              const author = uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
-              commentRows.push(`${uid(KIND.comment, commentN++)}\t${id}\t${author}\tComment ${c + 1} on ${p.key}-${n}\t${at}\t${at}`);
+    await copy(
+      client,
+      'issues',
+      [
+        'id',
+        'project_id',
+        'number',
+        'title',
+        'description',
+        'status',
+        'priority',
+        'estimate',
+        'assignee_id',
+        'reporter_id',
+        'created_at',
+        'updated_at',
+        'closed_at',
+      ],
+      (function* () {
+        for (const p of plans) {
+          for (let n = 1; n <= p.issues; n++) {
+            const id = uid(KIND.issue, issueN++);
+            const status = STATUSES[Math.floor(rand() * STATUSES.length)];
+            const priority = PRIORITIES[Math.floor(rand() * PRIORITIES.length)];
+            const assignee = rand() < 0.25 ? '\\N' : uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
+            const reporter = uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
+            const createdMs = p.createdMs + n * 1000;
+            const created = ts(createdMs);
+            const closed = status === 'DONE' || status === 'CANCELED' ? created : '\\N';
+            const estimate = rand() < 0.5 ? String(1 + Math.floor(rand() * 8)) : '\\N';
+            yield `${id}\t${p.id}\t${n}\tIssue ${n} of ${p.key}\tGenerated issue ${n}\t${status}\t${priority}\t${estimate}\t${assignee}\t${reporter}\t${created}\t${created}\t${closed}`;
+            const labelCount = Math.floor(rand() * 3);
+            const first = Math.floor(rand() * size.labelsPerProject);
+            for (let l = 0; l < labelCount; l++) {
+              const label = uid(KIND.label, p.index * size.labelsPerProject + ((first + l) % size.labelsPerProject));
+              issueLabels.push(`${id}\t${label}\t${created}`);
+            }
+            if (issueN % size.commentEvery === 0) {
+              const count = 1 + Math.floor(rand() * 2);
+              for (let c = 0; c < count; c++) {
+                const at = ts(createdMs + (c + 1) * 500);
+                const author = uid(KIND.user, p.members[Math.floor(rand() * p.members.length)]);
+                commentRows.push(`${uid(KIND.comment, commentN++)}\t${id}\t${author}\tComment ${c + 1} on ${p.key}-${n}\t${at}\t${at}`);
+              }
             }
           }
         }
-      }
-    })(), progress);
+      })(),
+      progress,
+    );
     await copy(client, 'issue_labels', ['issue_id', 'label_id', 'created_at'], issueLabels, progress);
     await copy(client, 'comments', ['id', 'issue_id', 'author_id', 'body', 'created_at', 'updated_at'], commentRows, progress);
     await client.query(`CREATE TABLE bench_meta (key text PRIMARY KEY, value text NOT NULL)`);
@@ -267,7 +335,9 @@ async function load(pool: pg.Pool, size: DatasetSize, log: (m: string) => void):
     await client.query('COMMIT');
     await client.query(`SET session_replication_role = DEFAULT`);
     progress.end();
-    log(`dataset: loaded ${size.issues.toLocaleString('en')} issues, ${issueLabels.length.toLocaleString('en')} issue labels, ${commentRows.length.toLocaleString('en')} comments in ${((Date.now() - started) / 1000).toFixed(1)} s; analyzing`);
+    log(
+      `dataset: loaded ${size.issues.toLocaleString('en')} issues, ${issueLabels.length.toLocaleString('en')} issue labels, ${commentRows.length.toLocaleString('en')} comments in ${((Date.now() - started) / 1000).toFixed(1)} s; analyzing`,
+    );
     await client.query('VACUUM ANALYZE');
   } finally {
     client.release();

@@ -7,7 +7,11 @@ import { jwtVerify } from 'jose';
 const opts = { secret: new TextEncoder().encode('x'.repeat(48)), issuer: 'trackr', audience: 'trackr-api', accessTtlSeconds: 1800 };
 const svc = new TokenService(opts);
 const issue = async () => (await svc.issue({ userId: randomUUID(), tokenVersion: 0, sessionId: randomUUID() })).token;
-const { token } = await svc.issue({ userId: '00000000-0000-4000-8000-000000000000', tokenVersion: 0, sessionId: '00000000-0000-4000-8000-000000000001' });
+const { token } = await svc.issue({
+  userId: '00000000-0000-4000-8000-000000000000',
+  tokenVersion: 0,
+  sessionId: '00000000-0000-4000-8000-000000000001',
+});
 const n = 5000;
 // Fresh tokens for the first-sight case (fewer than the service remembers, so none is evicted).
 const fresh = await Promise.all(Array.from({ length: 2 * n }, issue));
@@ -23,5 +27,5 @@ for (const [name, fn] of cases) {
   for (let i = 0; i < n; i++) await fn();
   const t = performance.now();
   for (let i = 0; i < n; i++) await fn();
-  console.log(name.padEnd(38), ((performance.now() - t) * 1000 / n).toFixed(1), 'µs/verify');
+  console.log(name.padEnd(38), (((performance.now() - t) * 1000) / n).toFixed(1), 'µs/verify');
 }

@@ -20,8 +20,24 @@ export type LoadSpec = {
   seconds: number;
 };
 
-export type ClosedLoopResult = { tool: 'wrk' | 'node'; requests: number; seconds: number; rps: number; p50Ms: number; p99Ms: number; errors: number };
-export type FixedRateResult = { rate: number; sent: number; done: number; achievedRps: number; p50Ms: number; p99Ms: number; errors: number };
+export type ClosedLoopResult = {
+  tool: 'wrk' | 'node';
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+};
+export type FixedRateResult = {
+  rate: number;
+  sent: number;
+  done: number;
+  achievedRps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+};
 
 export const hasWrk = (): boolean => spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
 
@@ -30,7 +46,8 @@ export function ensureWrk(log: (m: string) => void): boolean {
   if (hasWrk()) return true;
   if (process.getuid?.() !== 0) return false;
   log('load: installing wrk (apt-get)');
-  const run = (args: string[]) => spawnSync('apt-get', args, { stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (args: string[]) =>
+    spawnSync('apt-get', args, { stdio: 'ignore', timeout: 300_000, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (run(['install', '-y', 'wrk']).status !== 0) {
     run(['update']);
     run(['install', '-y', 'wrk']);
@@ -60,7 +77,9 @@ function wrkScript(spec: LoadSpec): string {
   // A response counts as bad unless HTTP 200 without GraphQL errors (checked in wrk, per thread).
   lines.push(`bad = 0`);
   lines.push(`response = function(status, headers, body)`);
-  lines.push(`  if status ~= 200 or string.find(body, '"errors":', 1, true) or string.find(body, '"error":', 1, true) then bad = bad + 1 end`);
+  lines.push(
+    `  if status ~= 200 or string.find(body, '"errors":', 1, true) or string.find(body, '"error":', 1, true) then bad = bad + 1 end`,
+  );
   lines.push(`end`);
   lines.push(`local threads = {}`);
   lines.push(`setup = function(thread) table.insert(threads, thread) end`);
@@ -79,7 +98,17 @@ export async function closedLoop(spec: LoadSpec): Promise<ClosedLoopResult> {
   if (!hasWrk()) return nodeClosedLoop(spec);
   const script = join(tmpdir(), `trackr-bench-${process.pid}-${spec.port}.lua`);
   writeFileSync(script, wrkScript(spec));
-  const args = ['-t1', `-c${spec.connections}`, `-d${spec.seconds}s`, '--timeout', '10s', '--latency', '-s', script, `http://127.0.0.1:${spec.port}${spec.requests[0].path}`];
+  const args = [
+    '-t1',
+    `-c${spec.connections}`,
+    `-d${spec.seconds}s`,
+    '--timeout',
+    '10s',
+    '--latency',
+    '-s',
+    script,
+    `http://127.0.0.1:${spec.port}${spec.requests[0].path}`,
+  ];
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
@@ -105,7 +134,15 @@ export async function closedLoop(spec: LoadSpec): Promise<ClosedLoopResult> {
   const errors = Number(bad[1]);
   const socketErrors = sock ? Number(sock[1]) + Number(sock[2]) + Number(sock[3]) + Number(sock[4]) : 0;
   const seconds = toMs(total[2], total[3]) / 1000;
-  return { tool: 'wrk', requests: Number(total[1]), seconds, rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: pct('50'), p99Ms: pct('99'), errors: errors + socketErrors };
+  return {
+    tool: 'wrk',
+    requests: Number(total[1]),
+    seconds,
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p50Ms: pct('50'),
+    p99Ms: pct('99'),
+    errors: errors + socketErrors,
+  };
 }
 
 type Sender = (i: number) => Promise<{ ok: boolean }>;
@@ -116,7 +153,15 @@ function sender(spec: LoadSpec, agent: Agent): Sender {
       const r = spec.requests[i % spec.requests.length];
       const body = r.body.replaceAll('__N__', `${spec.tag}-${i}`);
       const req = httpRequest(
-        { host: '127.0.0.1', port: spec.port, path: r.path, method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
+        {
+          host: '127.0.0.1',
+          port: spec.port,
+          path: r.path,
+          method: 'POST',
+          agent,
+          headers: { ...r.headers, 'content-length': Buffer.byteLength(body) },
+          timeout: 10_000,
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -132,7 +177,8 @@ function sender(spec: LoadSpec, agent: Agent): Sender {
     });
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
 
 /** Fallback closed loop in Node: `connections` loops, each sending its next request when the last answers. */
 async function nodeClosedLoop(spec: LoadSpec): Promise<ClosedLoopResult> {
@@ -157,7 +203,15 @@ async function nodeClosedLoop(spec: LoadSpec): Promise<ClosedLoopResult> {
   agent.destroy();
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { tool: 'node', requests: latencies.length, seconds, rps: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors };
+  return {
+    tool: 'node',
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
 }
 
 /** Open loop: `rate` requests per second for `seconds`, at most 512 in flight (more count as errors). */
@@ -191,5 +245,13 @@ export async function fixedRate(spec: LoadSpec, rate: number): Promise<FixedRate
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { rate, sent: total, done: latencies.length, achievedRps: latencies.length / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors };
+  return {
+    rate,
+    sent: total,
+    done: latencies.length,
+    achievedRps: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
 }

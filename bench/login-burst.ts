@@ -69,12 +69,19 @@ const result = await new Promise<{ burstMs: number; ok: number; viewerMs: number
 });
 delay.disable();
 
-const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
+const pct = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const ms = (ns: number) => (ns / 1e6).toFixed(1);
 const rate = (result.ok * 1000) / result.burstMs;
-console.log(`bcrypt cost ${config.bcryptCost}: ${hashMs.toFixed(0)} ms per hash alone; ceiling with ${cores} hashes at a time: ${ceiling.toFixed(1)} hashes/s (${((cores * 1000) / hashMs).toFixed(1)} if the cores scaled perfectly)`);
-console.log(`${result.ok}/${logins} logins in ${(result.burstMs / 1000).toFixed(2)} s: ${rate.toFixed(1)} logins/s = ${((rate / ceiling) * 100).toFixed(0)}% of the ceiling`);
-console.log(`event-loop delay during the burst: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`);
+console.log(
+  `bcrypt cost ${config.bcryptCost}: ${hashMs.toFixed(0)} ms per hash alone; ceiling with ${cores} hashes at a time: ${ceiling.toFixed(1)} hashes/s (${((cores * 1000) / hashMs).toFixed(1)} if the cores scaled perfectly)`,
+);
+console.log(
+  `${result.ok}/${logins} logins in ${(result.burstMs / 1000).toFixed(2)} s: ${rate.toFixed(1)} logins/s = ${((rate / ceiling) * 100).toFixed(0)}% of the ceiling`,
+);
+console.log(
+  `event-loop delay during the burst: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms`,
+);
 console.log(
   `viewer queries meanwhile: ${result.viewerMs.length}, p50 ${pct(result.viewerMs, 50).toFixed(1)} ms, p99 ${pct(result.viewerMs, 99).toFixed(1)} ms, max ${Math.max(...result.viewerMs).toFixed(1)} ms`,
 );

@@ -36,7 +36,10 @@ export const peakRssMb = (pid: number): number => statusKb(pid, 'VmHWM') / 1024;
 
 /** CPU of the PostgreSQL backends connected to `db` (except the monitoring connection itself). */
 export class PgCpu {
-  constructor(private readonly monitor: pg.Pool, private readonly db: string) {}
+  constructor(
+    private readonly monitor: pg.Pool,
+    private readonly db: string,
+  ) {}
   private async pids(): Promise<number[]> {
     const { rows } = await this.monitor.query<{ pid: number }>(
       `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,

@@ -10,7 +10,12 @@
 /** Server processes, in the order they are interleaved (A B B22 C). */
 export const SERVERS = ['raw', 'trackr', 'trackr22', 'peer'] as const;
 export type Server = (typeof SERVERS)[number];
-export const SERVER_LABEL: Record<Server, string> = { raw: 'A raw node:http+pg', trackr: 'B Trackr', trackr22: 'B22 Trackr (Node 22)', peer: 'C PostGraphile 5' };
+export const SERVER_LABEL: Record<Server, string> = {
+  raw: 'A raw node:http+pg',
+  trackr: 'B Trackr',
+  trackr22: 'B22 Trackr (Node 22)',
+  peer: 'C PostGraphile 5',
+};
 /** Short names for headers and chart legends. */
 export const SERVER_SHORT: Record<Server, string> = { raw: 'A', trackr: 'B', trackr22: 'B22', peer: 'C' };
 /** The API each server speaks: the one place where a server variant is mapped to its requests and normalisers. */
@@ -87,21 +92,48 @@ function data(json: Json): Record<string, any> {
   return j.data as Record<string, any>;
 }
 
-type TrackrIssue = { key: string; title: string; status: string; priority: string; assignee: { name: string } | null; reporter: { name: string }; labels: { name: string }[] };
+type TrackrIssue = {
+  key: string;
+  title: string;
+  status: string;
+  priority: string;
+  assignee: { name: string } | null;
+  reporter: { name: string };
+  labels: { name: string }[];
+};
 type PeerIssue = {
-  number: number; title: string; status: string; priority: string; projectByProjectId: { key: string };
-  userByAssigneeId: { name: string } | null; userByReporterId: { name: string }; issueLabelsByIssueId: { nodes: { labelByLabelId: { name: string } }[] };
+  number: number;
+  title: string;
+  status: string;
+  priority: string;
+  projectByProjectId: { key: string };
+  userByAssigneeId: { name: string } | null;
+  userByReporterId: { name: string };
+  issueLabelsByIssueId: { nodes: { labelByLabelId: { name: string } }[] };
 };
 const TRACKR_ISSUE = 'fragment I on Issue { key title status priority assignee { name } reporter { name } labels { name } }';
-const PEER_ISSUE = 'fragment I on Issue { number title status priority projectByProjectId { key } userByAssigneeId { name } userByReporterId { name } issueLabelsByIssueId { nodes { labelByLabelId { name } } } }';
+const PEER_ISSUE =
+  'fragment I on Issue { number title status priority projectByProjectId { key } userByAssigneeId { name } userByReporterId { name } issueLabelsByIssueId { nodes { labelByLabelId { name } } } }';
 
 const trackrIssue = (i: TrackrIssue | null) =>
-  i && { key: i.key, title: i.title, status: i.status, priority: i.priority, assignee: i.assignee?.name ?? null, reporter: i.reporter.name, labels: i.labels.map((l) => l.name) };
+  i && {
+    key: i.key,
+    title: i.title,
+    status: i.status,
+    priority: i.priority,
+    assignee: i.assignee?.name ?? null,
+    reporter: i.reporter.name,
+    labels: i.labels.map((l) => l.name),
+  };
 // PostGraphile cannot order issue_labels by the label's name: the normaliser sorts (a caveat).
 const peerIssue = (i: PeerIssue | null) =>
   i && {
-    key: `${i.projectByProjectId.key}-${i.number}`, title: i.title, status: i.status, priority: i.priority,
-    assignee: i.userByAssigneeId?.name ?? null, reporter: i.userByReporterId.name,
+    key: `${i.projectByProjectId.key}-${i.number}`,
+    title: i.title,
+    status: i.status,
+    priority: i.priority,
+    assignee: i.userByAssigneeId?.name ?? null,
+    reporter: i.userByReporterId.name,
     labels: i.issueLabelsByIssueId.nodes.map((n) => n.labelByLabelId.name).sort(),
   };
 
@@ -111,22 +143,44 @@ const LIST_RATES = [20, 50];
 const one = () => 1;
 
 const logIn: OperationDef = {
-  name: 'logIn', mutation: true, slots: one, rates: [5, 15],
+  name: 'logIn',
+  mutation: true,
+  slots: one,
+  rates: [5, 15],
   request: (api, ctx) => {
     const v = { email: ctx.viewerEmail, password: ctx.password };
     if (api === 'raw') return raw(null, 'logIn', v);
-    if (api === 'trackr') return gql(null, 'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { __typename ... on AuthPayload { accessToken user { email } } ... on Error { code message } } }', v);
-    return gql(null, 'mutation($email: String!, $password: String!) { benchLogIn(input: { email: $email, password: $password }) { result { email } } }', v);
+    if (api === 'trackr')
+      return gql(
+        null,
+        'mutation($email: String!, $password: String!) { logIn(input: { email: $email, password: $password }) { __typename ... on AuthPayload { accessToken user { email } } ... on Error { code message } } }',
+        v,
+      );
+    return gql(
+      null,
+      'mutation($email: String!, $password: String!) { benchLogIn(input: { email: $email, password: $password }) { result { email } } }',
+      v,
+    );
   },
   canonical: (api, json) => {
-    if (api === 'raw') { const j = json as { ok: boolean; email?: string }; return { ok: j.ok, email: j.email ?? null }; }
-    if (api === 'trackr') { const r = data(json).logIn; return { ok: r.__typename === 'AuthPayload', email: r.user?.email ?? null }; }
-    const r = data(json).benchLogIn.result; return { ok: r !== null, email: r?.email ?? null };
+    if (api === 'raw') {
+      const j = json as { ok: boolean; email?: string };
+      return { ok: j.ok, email: j.email ?? null };
+    }
+    if (api === 'trackr') {
+      const r = data(json).logIn;
+      return { ok: r.__typename === 'AuthPayload', email: r.user?.email ?? null };
+    }
+    const r = data(json).benchLogIn.result;
+    return { ok: r !== null, email: r?.email ?? null };
   },
 };
 
 const viewer: OperationDef = {
-  name: 'viewer', mutation: false, slots: one, rates: READ_RATES,
+  name: 'viewer',
+  mutation: false,
+  slots: one,
+  rates: READ_RATES,
   request: (api, ctx) => {
     if (api === 'raw') return raw(ctx, 'viewer', {});
     if (api === 'trackr') return gql(ctx, '{ viewer { email name } }', {});
@@ -137,7 +191,10 @@ const viewer: OperationDef = {
 };
 
 const issueById: OperationDef = {
-  name: 'issueById', mutation: false, slots: one, rates: READ_RATES,
+  name: 'issueById',
+  mutation: false,
+  slots: one,
+  rates: READ_RATES,
   request: (api, ctx) => {
     if (api === 'raw') return raw(ctx, 'issue', { id: ctx.issueId });
     if (api === 'trackr') return gql(ctx, `query($id: ID!) { issue(id: $id) { ...I } } ${TRACKR_ISSUE}`, { id: gid('Issue', ctx.issueId) });
@@ -147,12 +204,19 @@ const issueById: OperationDef = {
 };
 
 const issueByKey: OperationDef = {
-  name: 'issueByKey', mutation: false, slots: one, rates: READ_RATES,
+  name: 'issueByKey',
+  mutation: false,
+  slots: one,
+  rates: READ_RATES,
   request: (api, ctx) => {
     if (api === 'raw') return raw(ctx, 'issueByKey', { key: ctx.issueKey });
     if (api === 'trackr') return gql(ctx, `query($key: String!) { issueByKey(key: $key) { ...I } } ${TRACKR_ISSUE}`, { key: ctx.issueKey });
     const [project, number] = ctx.issueKey.split('-');
-    return gql(ctx, `query($key: String!, $n: Int!) { allProjects(condition: { key: $key }, first: 1) { nodes { issuesByProjectId(condition: { number: $n }, first: 1) { nodes { ...I } } } } } ${PEER_ISSUE}`, { key: project, n: Number(number) });
+    return gql(
+      ctx,
+      `query($key: String!, $n: Int!) { allProjects(condition: { key: $key }, first: 1) { nodes { issuesByProjectId(condition: { number: $n }, first: 1) { nodes { ...I } } } } } ${PEER_ISSUE}`,
+      { key: project, n: Number(number) },
+    );
   },
   canonical: (api, json) => {
     if (api === 'raw') return json;
@@ -162,17 +226,36 @@ const issueByKey: OperationDef = {
 };
 
 const projectPage: OperationDef = {
-  name: 'projectPage', mutation: false, slots: one, rates: READ_RATES,
+  name: 'projectPage',
+  mutation: false,
+  slots: one,
+  rates: READ_RATES,
   request: (api, ctx) => {
     if (api === 'raw') return raw(ctx, 'projectPage', { key: ctx.bigKey });
-    if (api === 'trackr') return gql(ctx, `query($key: String!) { projectByKey(key: $key) { key name owner { name } issues(first: 20) { edges { node { ...I } } } } } ${TRACKR_ISSUE}`, { key: ctx.bigKey });
-    return gql(ctx, `query($key: String!) { allProjects(condition: { key: $key }, first: 1) { nodes { key name userByOwnerId { name } issuesByProjectId(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { ...I } } } } } ${PEER_ISSUE}`, { key: ctx.bigKey });
+    if (api === 'trackr')
+      return gql(
+        ctx,
+        `query($key: String!) { projectByKey(key: $key) { key name owner { name } issues(first: 20) { edges { node { ...I } } } } } ${TRACKR_ISSUE}`,
+        { key: ctx.bigKey },
+      );
+    return gql(
+      ctx,
+      `query($key: String!) { allProjects(condition: { key: $key }, first: 1) { nodes { key name userByOwnerId { name } issuesByProjectId(first: 20, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { ...I } } } } } ${PEER_ISSUE}`,
+      { key: ctx.bigKey },
+    );
   },
   canonical: (api, json) => {
     if (api === 'raw') return json;
     if (api === 'trackr') {
       const p = data(json).projectByKey;
-      return p && { key: p.key, name: p.name, owner: p.owner.name, issues: p.issues.edges.map((e: { node: TrackrIssue }) => trackrIssue(e.node)) };
+      return (
+        p && {
+          key: p.key,
+          name: p.name,
+          owner: p.owner.name,
+          issues: p.issues.edges.map((e: { node: TrackrIssue }) => trackrIssue(e.node)),
+        }
+      );
     }
     const p = data(json).allProjects.nodes[0];
     return p ? { key: p.key, name: p.name, owner: p.userByOwnerId.name, issues: p.issuesByProjectId.nodes.map(peerIssue) } : null;
@@ -184,26 +267,63 @@ export function viewerProjectsRequest(server: Server, ctx: Ctx, projects: number
   const api = API[server];
   if (api === 'raw') return raw(ctx, 'viewerProjects', { projects, issues });
   if (api === 'trackr') {
-    return gql(ctx, 'query($p: Int!, $n: Int!) { viewer { projects(first: $p) { edges { node { key name issues(first: $n) { edges { node { key title status assignee { name } } } } } } } } }', { p: projects, n: issues });
+    return gql(
+      ctx,
+      'query($p: Int!, $n: Int!) { viewer { projects(first: $p) { edges { node { key name issues(first: $n) { edges { node { key title status assignee { name } } } } } } } } }',
+      { p: projects, n: issues },
+    );
   }
-  return gql(ctx, 'query($id: UUID!, $p: Int!, $n: Int!) { benchViewerProjects(userId: $id, first: $p) { nodes { key name issuesByProjectId(first: $n, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { number title status userByAssigneeId { name } } } } } }', { id: ctx.viewerId, p: projects, n: issues });
+  return gql(
+    ctx,
+    'query($id: UUID!, $p: Int!, $n: Int!) { benchViewerProjects(userId: $id, first: $p) { nodes { key name issuesByProjectId(first: $n, orderBy: [CREATED_AT_DESC, ROW_ID_DESC]) { nodes { number title status userByAssigneeId { name } } } } } }',
+    { id: ctx.viewerId, p: projects, n: issues },
+  );
 }
 
 const viewerProjects: OperationDef = {
-  name: 'viewerProjects', mutation: false, slots: one, rates: READ_RATES,
+  name: 'viewerProjects',
+  mutation: false,
+  slots: one,
+  rates: READ_RATES,
   request: (api, ctx) => viewerProjectsRequest(api, ctx, 10, 5),
   canonical: (api, json) => {
     if (api === 'raw') return json;
-    type TP = { key: string; name: string; issues: { edges: { node: { key: string; title: string; status: string; assignee: { name: string } | null } }[] } };
-    type PP = { key: string; name: string; issuesByProjectId: { nodes: { number: number; title: string; status: string; userByAssigneeId: { name: string } | null }[] } };
+    type TP = {
+      key: string;
+      name: string;
+      issues: { edges: { node: { key: string; title: string; status: string; assignee: { name: string } | null } }[] };
+    };
+    type PP = {
+      key: string;
+      name: string;
+      issuesByProjectId: { nodes: { number: number; title: string; status: string; userByAssigneeId: { name: string } | null }[] };
+    };
     if (api === 'trackr') {
-      return { projects: (data(json).viewer.projects.edges as { node: TP }[]).map(({ node: p }) => ({
-        key: p.key, name: p.name, issues: p.issues.edges.map(({ node: i }) => ({ key: i.key, title: i.title, status: i.status, assignee: i.assignee?.name ?? null })),
-      })) };
+      return {
+        projects: (data(json).viewer.projects.edges as { node: TP }[]).map(({ node: p }) => ({
+          key: p.key,
+          name: p.name,
+          issues: p.issues.edges.map(({ node: i }) => ({
+            key: i.key,
+            title: i.title,
+            status: i.status,
+            assignee: i.assignee?.name ?? null,
+          })),
+        })),
+      };
     }
-    return { projects: (data(json).benchViewerProjects.nodes as PP[]).map((p) => ({
-      key: p.key, name: p.name, issues: p.issuesByProjectId.nodes.map((i) => ({ key: `${p.key}-${i.number}`, title: i.title, status: i.status, assignee: i.userByAssigneeId?.name ?? null })),
-    })) };
+    return {
+      projects: (data(json).benchViewerProjects.nodes as PP[]).map((p) => ({
+        key: p.key,
+        name: p.name,
+        issues: p.issuesByProjectId.nodes.map((i) => ({
+          key: `${p.key}-${i.number}`,
+          title: i.title,
+          status: i.status,
+          assignee: i.userByAssigneeId?.name ?? null,
+        })),
+      })),
+    };
   },
 };
 
@@ -212,9 +332,17 @@ export function filteredRequest(server: Server, ctx: Ctx, after: string | null):
   const api = API[server];
   if (api === 'raw') return raw(ctx, 'filteredIssues', { projectId: ctx.bigProjectId, after });
   if (api === 'trackr') {
-    return gql(ctx, 'query($p: ID!, $after: String) { issues(first: 20, after: $after, filter: { projectId: $p, status: { in: [TODO, IN_PROGRESS] } }, orderBy: [{ field: PRIORITY, direction: DESC }, { field: CREATED_AT, direction: DESC }]) { pageInfo { hasNextPage endCursor } edges { node { key title status priority assignee { name } } } } }', { p: gid('Project', ctx.bigProjectId), after });
+    return gql(
+      ctx,
+      'query($p: ID!, $after: String) { issues(first: 20, after: $after, filter: { projectId: $p, status: { in: [TODO, IN_PROGRESS] } }, orderBy: [{ field: PRIORITY, direction: DESC }, { field: CREATED_AT, direction: DESC }]) { pageInfo { hasNextPage endCursor } edges { node { key title status priority assignee { name } } } } }',
+      { p: gid('Project', ctx.bigProjectId), after },
+    );
   }
-  return gql(ctx, 'query($p: UUID!, $after: Cursor) { benchFilteredIssues(projectId: $p, statuses: [TODO, IN_PROGRESS], first: 20, after: $after) { pageInfo { hasNextPage endCursor } nodes { number title status priority projectByProjectId { key } userByAssigneeId { name } } } }', { p: ctx.bigProjectId, after });
+  return gql(
+    ctx,
+    'query($p: UUID!, $after: Cursor) { benchFilteredIssues(projectId: $p, statuses: [TODO, IN_PROGRESS], first: 20, after: $after) { pageInfo { hasNextPage endCursor } nodes { number title status priority projectByProjectId { key } userByAssigneeId { name } } } }',
+    { p: ctx.bigProjectId, after },
+  );
 }
 
 type Page = { hasNextPage: boolean; endCursor: string | null; issues: unknown[] };
@@ -224,20 +352,46 @@ export function filteredPage(server: Server, json: Json): Page {
   if (api === 'raw') return json as Page;
   if (api === 'trackr') {
     const c = data(json).issues;
-    return { hasNextPage: c.pageInfo.hasNextPage, endCursor: c.pageInfo.endCursor, issues: c.edges.map(({ node: i }: { node: TrackrIssue }) => ({ key: i.key, title: i.title, status: i.status, priority: i.priority, assignee: i.assignee?.name ?? null })) };
+    return {
+      hasNextPage: c.pageInfo.hasNextPage,
+      endCursor: c.pageInfo.endCursor,
+      issues: c.edges.map(({ node: i }: { node: TrackrIssue }) => ({
+        key: i.key,
+        title: i.title,
+        status: i.status,
+        priority: i.priority,
+        assignee: i.assignee?.name ?? null,
+      })),
+    };
   }
   const c = data(json).benchFilteredIssues;
-  return { hasNextPage: c.pageInfo.hasNextPage, endCursor: c.pageInfo.endCursor, issues: c.nodes.map((i: PeerIssue) => ({ key: `${i.projectByProjectId.key}-${i.number}`, title: i.title, status: i.status, priority: i.priority, assignee: i.userByAssigneeId?.name ?? null })) };
+  return {
+    hasNextPage: c.pageInfo.hasNextPage,
+    endCursor: c.pageInfo.endCursor,
+    issues: c.nodes.map((i: PeerIssue) => ({
+      key: `${i.projectByProjectId.key}-${i.number}`,
+      title: i.title,
+      status: i.status,
+      priority: i.priority,
+      assignee: i.userByAssigneeId?.name ?? null,
+    })),
+  };
 }
 const withoutCursor = ({ hasNextPage, issues }: Page) => ({ hasNextPage, issues });
 
 const filteredPage1: OperationDef = {
-  name: 'filteredPage1', mutation: false, slots: one, rates: LIST_RATES,
+  name: 'filteredPage1',
+  mutation: false,
+  slots: one,
+  rates: LIST_RATES,
   request: (api, ctx) => filteredRequest(api, ctx, null),
   canonical: (api, json) => withoutCursor(filteredPage(api, json)),
 };
 const filteredPage50: OperationDef = {
-  name: 'filteredPage50', mutation: false, slots: one, rates: LIST_RATES,
+  name: 'filteredPage50',
+  mutation: false,
+  slots: one,
+  rates: LIST_RATES,
   // The cursor was taken from this very server process's walk (per server, not per API).
   request: (api, ctx, _slot, server) => {
     const after = ctx.page50After[server];
@@ -248,12 +402,24 @@ const filteredPage50: OperationDef = {
 };
 
 const createIssue: OperationDef = {
-  name: 'createIssue', mutation: true, slots: one, rates: [50, 150],
+  name: 'createIssue',
+  mutation: true,
+  slots: one,
+  rates: [50, 150],
   request: (api, ctx) => {
     const title = 'Bench issue __N__';
     if (api === 'raw') return raw(ctx, 'createIssue', { projectId: ctx.mutProjectId, title, priority: 'HIGH' });
-    if (api === 'trackr') return gql(ctx, 'mutation($p: ID!, $t: String!) { createIssue(input: { projectId: $p, title: $t, priority: HIGH }) { __typename ... on IssuePayload { issue { key title status priority project { key } } } ... on Error { code message } } }', { p: gid('Project', ctx.mutProjectId), t: title });
-    return gql(ctx, 'mutation($p: UUID!, $t: String!, $r: UUID!) { benchCreateIssue(input: { pProjectId: $p, pTitle: $t, pPriority: HIGH, pReporterId: $r }) { result { number title status priority projectByProjectId { key } } } }', { p: ctx.mutProjectId, t: title, r: ctx.viewerId });
+    if (api === 'trackr')
+      return gql(
+        ctx,
+        'mutation($p: ID!, $t: String!) { createIssue(input: { projectId: $p, title: $t, priority: HIGH }) { __typename ... on IssuePayload { issue { key title status priority project { key } } } ... on Error { code message } } }',
+        { p: gid('Project', ctx.mutProjectId), t: title },
+      );
+    return gql(
+      ctx,
+      'mutation($p: UUID!, $t: String!, $r: UUID!) { benchCreateIssue(input: { pProjectId: $p, pTitle: $t, pPriority: HIGH, pReporterId: $r }) { result { number title status priority projectByProjectId { key } } } }',
+      { p: ctx.mutProjectId, t: title, r: ctx.viewerId },
+    );
   },
   canonical: (api, json) => {
     if (api === 'raw') return json;
@@ -269,13 +435,25 @@ const createIssue: OperationDef = {
 
 /** Sets a new title on one of the MUT project's issues (cycling), so every request really writes. */
 const updateIssue: OperationDef = {
-  name: 'updateIssue', mutation: true, slots: (ctx) => ctx.mutIssueIds.length, rates: [50, 150],
+  name: 'updateIssue',
+  mutation: true,
+  slots: (ctx) => ctx.mutIssueIds.length,
+  rates: [50, 150],
   request: (api, ctx, slot) => {
     const id = ctx.mutIssueIds[slot % ctx.mutIssueIds.length];
     const title = `Bench title __N__`;
     if (api === 'raw') return raw(ctx, 'updateIssue', { id, title });
-    if (api === 'trackr') return gql(ctx, 'mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, title: $t }) { __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }', { id: gid('Issue', id), t: title });
-    return gql(ctx, 'mutation($id: UUID!, $t: String!, $a: UUID!) { benchUpdateIssue(input: { pId: $id, pTitle: $t, pActorId: $a }) { result { number title status priority projectByProjectId { key } } } }', { id, t: title, a: ctx.viewerId });
+    if (api === 'trackr')
+      return gql(
+        ctx,
+        'mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, title: $t }) { __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }',
+        { id: gid('Issue', id), t: title },
+      );
+    return gql(
+      ctx,
+      'mutation($id: UUID!, $t: String!, $a: UUID!) { benchUpdateIssue(input: { pId: $id, pTitle: $t, pActorId: $a }) { result { number title status priority projectByProjectId { key } } } }',
+      { id, t: title, a: ctx.viewerId },
+    );
   },
   canonical: (api, json) => {
     if (api === 'raw') return json;
@@ -289,4 +467,15 @@ const updateIssue: OperationDef = {
   },
 };
 
-export const OPERATIONS: Operation[] = [logIn, viewer, issueById, issueByKey, projectPage, viewerProjects, filteredPage1, filteredPage50, createIssue, updateIssue].map(forServers);
+export const OPERATIONS: Operation[] = [
+  logIn,
+  viewer,
+  issueById,
+  issueByKey,
+  projectPage,
+  viewerProjects,
+  filteredPage1,
+  filteredPage50,
+  createIssue,
+  updateIssue,
+].map(forServers);

@@ -39,9 +39,18 @@ const min = (xs: number[]) => Math.min(...xs);
 const max = (xs: number[]) => Math.max(...xs);
 
 export type Summary = {
-  op: string; server: Server; rps: number; rpsMin: number; rpsMax: number; p50: number; p99: number;
+  op: string;
+  server: Server;
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  p50: number;
+  p99: number;
   latency: { rate: number; p50: number; p99: number; achieved: number }[];
-  nodeCpu: number; pgCpu: number; rss: number; errors: number;
+  nodeCpu: number;
+  pgCpu: number;
+  rss: number;
+  errors: number;
 };
 
 export function summarize(cells: Cell[]): Summary[] {
@@ -49,12 +58,22 @@ export function summarize(cells: Cell[]): Summary[] {
     const rps = runs.map((r) => r.closed.rps);
     const rates = runs[0]?.latency.map((l) => l.rate) ?? [];
     return {
-      op, server, rps: median(rps), rpsMin: min(rps), rpsMax: max(rps),
-      p50: median(runs.map((r) => r.closed.p50Ms)), p99: median(runs.map((r) => r.closed.p99Ms)),
+      op,
+      server,
+      rps: median(rps),
+      rpsMin: min(rps),
+      rpsMax: max(rps),
+      p50: median(runs.map((r) => r.closed.p50Ms)),
+      p99: median(runs.map((r) => r.closed.p99Ms)),
       latency: rates.map((rate, i) => ({
-        rate, p50: median(runs.map((r) => r.latency[i].p50Ms)), p99: median(runs.map((r) => r.latency[i].p99Ms)), achieved: median(runs.map((r) => r.latency[i].achievedRps)),
+        rate,
+        p50: median(runs.map((r) => r.latency[i].p50Ms)),
+        p99: median(runs.map((r) => r.latency[i].p99Ms)),
+        achieved: median(runs.map((r) => r.latency[i].achievedRps)),
       })),
-      nodeCpu: median(runs.map((r) => r.nodeCpuMsPerReq)), pgCpu: median(runs.map((r) => r.pgCpuMsPerReq)), rss: max(runs.map((r) => r.peakRssMb)),
+      nodeCpu: median(runs.map((r) => r.nodeCpuMsPerReq)),
+      pgCpu: median(runs.map((r) => r.pgCpuMsPerReq)),
+      rss: max(runs.map((r) => r.peakRssMb)),
       errors: runs.reduce((n, r) => n + r.closed.errors + r.latency.reduce((m, l) => m + l.errors, 0), 0),
     };
   });
@@ -73,7 +92,9 @@ export function markdown(report: Report): string {
     `# Trackr benchmark (${report.mode})`,
     '',
     `${report.startedAt}, ${f(report.durationSec)} s. ${report.machine.cpus} cores, ${nodes(report)}, ${report.machine.postgres}.`,
-    `Dataset: ${Object.entries(report.dataset).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}.`,
+    `Dataset: ${Object.entries(report.dataset)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+      .join(', ')}.`,
     `Closed loop: ${report.settings.connections} connections for ${report.settings.seconds} s; fixed-rate probes ${report.settings.rateSeconds} s each; ${report.settings.runs} run(s) per cell, interleaved ${report.servers.map((s) => SERVER_SHORT[s]).join(' ')}; median (min–max).`,
     `Servers: ${report.servers.map((s) => SERVER_LABEL[s]).join('; ')}.${report.settings.peerAuth ? ' C verifies the access token and checks the session per request, as A and B do (--peer-auth).' : ''}`,
     '',
@@ -85,24 +106,42 @@ export function markdown(report: Report): string {
       const s = by(op, server);
       if (!s) continue;
       const range = report.settings.runs > 1 ? ` (${fr(s.rpsMin)}–${fr(s.rpsMax)})` : '';
-      const fixed = s.latency.map((l) => `${l.rate}/s: ${f(l.p50, 1)} / ${f(l.p99, 1)}${l.achieved < l.rate * 0.9 ? ` (only ${f(l.achieved)}/s)` : ''}`).join('; ');
+      const fixed = s.latency
+        .map((l) => `${l.rate}/s: ${f(l.p50, 1)} / ${f(l.p99, 1)}${l.achieved < l.rate * 0.9 ? ` (only ${f(l.achieved)}/s)` : ''}`)
+        .join('; ');
       lines.push(
         `| ${op} | ${SERVER_LABEL[server]} | ${fr(s.rps)}${range} | ${ratio(s.rps, by(op, 'raw')?.rps)} | ${ratio(s.rps, by(op, 'peer')?.rps)} | ${f(s.p50, 1)} / ${f(s.p99, 1)} | ${fixed} | ${f(s.nodeCpu, 2)} | ${f(s.pgCpu, 2)} | ${f(report.statements[op]?.[server] ?? NaN, 1)} | ${f(s.rss)} | ${s.errors} |`,
       );
     }
   }
-  lines.push('', '## SQL statements per request (counting proxy; BEGIN/COMMIT included)', '', `| operation | ${report.servers.map((s) => SERVER_LABEL[s]).join(' | ')} |`, `| --- |${report.servers.map(() => ' --: |').join('')}`);
-  for (const [op, counts] of Object.entries(report.statements)) lines.push(`| ${op} | ${report.servers.map((s) => f(counts[s] ?? NaN, 1)).join(' | ')} |`);
+  lines.push(
+    '',
+    '## SQL statements per request (counting proxy; BEGIN/COMMIT included)',
+    '',
+    `| operation | ${report.servers.map((s) => SERVER_LABEL[s]).join(' | ')} |`,
+    `| --- |${report.servers.map(() => ' --: |').join('')}`,
+  );
+  for (const [op, counts] of Object.entries(report.statements))
+    lines.push(`| ${op} | ${report.servers.map((s) => f(counts[s] ?? NaN, 1)).join(' | ')} |`);
   lines.push('', 'Nested read `viewer.projects(first: P) { issues(first: N) }`, statements at P = N = 2 and at P = 20, N = 100:', '');
-  for (const [server, n] of Object.entries(report.nestedStatements)) lines.push(`- ${SERVER_LABEL[server as Server]}: ${f(n.small, 1)} and ${f(n.large, 1)}`);
+  for (const [server, n] of Object.entries(report.nestedStatements))
+    lines.push(`- ${SERVER_LABEL[server as Server]}: ${f(n.small, 1)} and ${f(n.large, 1)}`);
   if (report.servers.includes('trackr') && report.servers.includes('trackr22') && ops.length) {
     // The Node 22 lever: the same Trackr build on both Node versions, side by side.
-    lines.push('', `## Trackr on Node 22 vs Node 20 (B22 / B)`, '', '| operation | B req/s | B22 req/s | B22/B | B22 vs A | B22 vs C | Node CPU ms/req B / B22 | peak RSS MB B / B22 |', '| --- | --: | --: | --: | --: | --: | --: | --: |');
+    lines.push(
+      '',
+      `## Trackr on Node 22 vs Node 20 (B22 / B)`,
+      '',
+      '| operation | B req/s | B22 req/s | B22/B | B22 vs A | B22 vs C | Node CPU ms/req B / B22 | peak RSS MB B / B22 |',
+      '| --- | --: | --: | --: | --: | --: | --: | --: |',
+    );
     for (const op of ops) {
       const b = by(op, 'trackr');
       const b22 = by(op, 'trackr22');
       if (!b || !b22) continue;
-      lines.push(`| ${op} | ${fr(b.rps)} | ${fr(b22.rps)} | ${ratio(b22.rps, b.rps)} | ${ratio(b22.rps, by(op, 'raw')?.rps)} | ${ratio(b22.rps, by(op, 'peer')?.rps)} | ${f(b.nodeCpu, 2)} / ${f(b22.nodeCpu, 2)} | ${f(b.rss)} / ${f(b22.rss)} |`);
+      lines.push(
+        `| ${op} | ${fr(b.rps)} | ${fr(b22.rps)} | ${ratio(b22.rps, b.rps)} | ${ratio(b22.rps, by(op, 'raw')?.rps)} | ${ratio(b22.rps, by(op, 'peer')?.rps)} | ${f(b.nodeCpu, 2)} / ${f(b22.nodeCpu, 2)} | ${f(b.rss)} / ${f(b22.rss)} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -123,7 +162,9 @@ export function chartSvg(report: Report): string {
   const ops = [...new Set(sums.map((s) => s.op))];
   const colors: Record<Server, string> = { raw: '#64748b', trackr: '#2563eb', trackr22: '#7c3aed', peer: '#f59e0b' };
   const { W, H } = chartSize(report);
-  const left = 60, bottom = 90, top = 40;
+  const left = 60,
+    bottom = 90,
+    top = 40;
   const groupW = (W - left - 60) / Math.max(1, ops.length);
   const barW = (groupW * 0.8) / report.servers.length;
   const ratios = sums.map((s) => s.rps / (sums.find((x) => x.op === s.op && x.server === 'raw')?.rps ?? s.rps));
@@ -136,7 +177,9 @@ export function chartSvg(report: Report): string {
     `<text x="${left}" y="22" font-size="15" font-weight="bold">Throughput relative to A (raw node:http + pg = 1.0), ${report.mode} run</text>`,
   ];
   for (let t = 0; t <= top1 + 1e-9; t += top1 > 2 ? 0.5 : 0.25) {
-    parts.push(`<line x1="${left}" x2="${W - 60}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e7eb"/><text x="${left - 8}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`);
+    parts.push(
+      `<line x1="${left}" x2="${W - 60}" y1="${y(t)}" y2="${y(t)}" stroke="#e5e7eb"/><text x="${left - 8}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`,
+    );
   }
   ops.forEach((op, i) => {
     const x0 = left + i * groupW + groupW * 0.1;
@@ -145,13 +188,19 @@ export function chartSvg(report: Report): string {
       const base = sums.find((x) => x.op === op && x.server === 'raw')?.rps;
       if (!s || !base) return;
       const r = s.rps / base;
-      parts.push(`<rect x="${x0 + j * barW}" y="${y(r)}" width="${barW - 2}" height="${H - bottom - y(r)}" fill="${colors[server]}"><title>${op} ${server}: ${fr(s.rps)} req/s</title></rect>`);
-      parts.push(`<text x="${x0 + j * barW + barW / 2}" y="${y(r) - 3}" text-anchor="middle" font-size="9">${fr(s.rps)}${r > top1 ? ` (${r.toFixed(1)}×)` : ''}</text>`);
+      parts.push(
+        `<rect x="${x0 + j * barW}" y="${y(r)}" width="${barW - 2}" height="${H - bottom - y(r)}" fill="${colors[server]}"><title>${op} ${server}: ${fr(s.rps)} req/s</title></rect>`,
+      );
+      parts.push(
+        `<text x="${x0 + j * barW + barW / 2}" y="${y(r) - 3}" text-anchor="middle" font-size="9">${fr(s.rps)}${r > top1 ? ` (${r.toFixed(1)}×)` : ''}</text>`,
+      );
     });
     parts.push(`<text transform="translate(${x0 + groupW * 0.4},${H - bottom + 14}) rotate(30)" font-size="11">${op}</text>`);
   });
   report.servers.forEach((server, j) => {
-    parts.push(`<rect x="${left + j * 190}" y="${H - 22}" width="12" height="12" fill="${colors[server]}"/><text x="${left + j * 190 + 16}" y="${H - 12}">${SERVER_LABEL[server]}</text>`);
+    parts.push(
+      `<rect x="${left + j * 190}" y="${H - 22}" width="12" height="12" fill="${colors[server]}"/><text x="${left + j * 190 + 16}" y="${H - 12}">${SERVER_LABEL[server]}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -168,7 +217,9 @@ async function renderPng(svg: string, file: string, width: number, height: numbe
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage({ viewport: { width, height } });
-    await page.route('**/*', (route) => (route.request().url().startsWith('data:') || route.request().url() === 'about:blank' ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith('data:') || route.request().url() === 'about:blank' ? route.continue() : route.abort(),
+    );
     await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
     await page.locator('svg').screenshot({ path: file });
     return true;

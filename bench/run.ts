@@ -16,7 +16,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { BCRYPT_COST, BENCH_PASSWORD, BIG_KEY, FULL, KIND, QUICK, VIEWER_EMAIL, prepareDataset, uid, withDb, type DatasetSize } from './dataset.js';
+import {
+  BCRYPT_COST,
+  BENCH_PASSWORD,
+  BIG_KEY,
+  FULL,
+  KIND,
+  QUICK,
+  VIEWER_EMAIL,
+  prepareDataset,
+  uid,
+  withDb,
+  type DatasetSize,
+} from './dataset.js';
 import { OPERATIONS, SERVERS, SERVER_LABEL, isTrackr, viewerProjectsRequest, type Ctx, type Operation, type Server } from './operations.js';
 import { CheckFailure, checkOperation, send, statementsPerRequest, walkToPage50 } from './checks.js';
 import { StatementProxy } from './stmt-proxy.js';
@@ -39,8 +51,28 @@ type Mode = {
 };
 // Quick: fixed-rate probes of 0.5 s (they were 1 s with three servers) keep CI's run near its old length with B22 added.
 const MODES: Record<'quick' | 'full', Mode> = {
-  quick: { name: 'quick', size: QUICK, dbName: 'trackr_bench_quick', runs: 1, seconds: 2, warmSeconds: 1, rateSeconds: 0.5, connections: 16, dropAfter: true },
-  full: { name: 'full', size: FULL, dbName: 'trackr_bench', runs: 3, seconds: 8, warmSeconds: 2, rateSeconds: 3, connections: 32, dropAfter: false },
+  quick: {
+    name: 'quick',
+    size: QUICK,
+    dbName: 'trackr_bench_quick',
+    runs: 1,
+    seconds: 2,
+    warmSeconds: 1,
+    rateSeconds: 0.5,
+    connections: 16,
+    dropAfter: true,
+  },
+  full: {
+    name: 'full',
+    size: FULL,
+    dbName: 'trackr_bench',
+    runs: 3,
+    seconds: 8,
+    warmSeconds: 2,
+    rateSeconds: 3,
+    connections: 32,
+    dropAfter: false,
+  },
 };
 /** Trackr's SQL statements per request may not exceed these (quick mode fails otherwise). */
 // Headroom over today's counts (reads 2-4, mutations 8-9), so that a regression (an N+1) fails CI.
@@ -53,13 +85,15 @@ const runs = Number(args.get('runs') ?? mode.runs);
 const seconds = Number(args.get('seconds') ?? mode.seconds);
 const servers = (args.get('servers')?.split(',') ?? [...SERVERS]) as Server[];
 const unknown = servers.filter((s) => !(SERVERS as readonly string[]).includes(s));
-if (unknown.length || servers.length === 0) throw new Error(`--servers: unknown ${unknown.join(', ') || '(none given)'}; known: ${SERVERS.join(', ')}`);
+if (unknown.length || servers.length === 0)
+  throw new Error(`--servers: unknown ${unknown.join(', ') || '(none given)'}; known: ${SERVERS.join(', ')}`);
 const keepDb = args.has('keep-db');
 const checkOnly = args.has('check-only');
 const peerAuth = args.has('peer-auth');
 const ops = args.get('ops') ? OPERATIONS.filter((o) => args.get('ops')!.split(',').includes(o.name)) : OPERATIONS;
 const adminUrl = args.get('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-if (!['127.0.0.1', 'localhost'].includes(new URL(adminUrl).hostname)) throw new Error('the benchmark only talks to a local PostgreSQL (127.0.0.1)');
+if (!['127.0.0.1', 'localhost'].includes(new URL(adminUrl).hostname))
+  throw new Error('the benchmark only talks to a local PostgreSQL (127.0.0.1)');
 
 const started = Date.now();
 const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${m}\n`);
@@ -98,13 +132,22 @@ async function main(): Promise<void> {
         await checkOperation(op, PORTS, servers, ctx);
         statements[op.name] = {};
         for (const server of servers) {
-          statements[op.name][server] = await statementsPerRequest(proxy, PORTS[server], (i) => op.request(server, ctx, i), op.name === 'logIn' ? 4 : 10, op.name === 'logIn' ? 1 : 2);
+          statements[op.name][server] = await statementsPerRequest(
+            proxy,
+            PORTS[server],
+            (i) => op.request(server, ctx, i),
+            op.name === 'logIn' ? 4 : 10,
+            op.name === 'logIn' ? 1 : 2,
+          );
         }
-        log(`check: ${op.name.padEnd(15)} equal on ${servers.join(', ')}; SQL/request ${servers.map((s) => `${s} ${statements[op.name][s] ?? '?'}`).join(', ')}`);
+        log(
+          `check: ${op.name.padEnd(15)} equal on ${servers.join(', ')}; SQL/request ${servers.map((s) => `${s} ${statements[op.name][s] ?? '?'}`).join(', ')}`,
+        );
         const budget = op.mutation ? STATEMENT_BUDGET.mutation : STATEMENT_BUDGET.read;
         for (const server of servers.filter(isTrackr)) {
           const n = statements[op.name][server];
-          if (n !== undefined && n > budget) failures.push(`${op.name}: ${SERVER_LABEL[server]} ran ${n} SQL statements per request (budget ${budget})`);
+          if (n !== undefined && n > budget)
+            failures.push(`${op.name}: ${SERVER_LABEL[server]} ran ${n} SQL statements per request (budget ${budget})`);
         }
       } catch (error) {
         if (!(error instanceof CheckFailure)) throw error;
@@ -117,9 +160,12 @@ async function main(): Promise<void> {
       // 100 x 100 exceeds Trackr's complexity limit; 20 projects (more than the viewer has) x 100 issues does not.
       const large = await statementsPerRequest(proxy, PORTS[server], () => viewerProjectsRequest(server, ctx, 20, 100), 5, 1);
       nested[server] = { small, large };
-      if (isTrackr(server) && small !== large) failures.push(`nested read: ${SERVER_LABEL[server]} ran ${small} SQL statements at page size 2 but ${large} at 100 (N+1)`);
+      if (isTrackr(server) && small !== large)
+        failures.push(`nested read: ${SERVER_LABEL[server]} ran ${small} SQL statements at page size 2 but ${large} at 100 (N+1)`);
     }
-    log(`check: nested read statements at page sizes 2x2 / 20x100: ${servers.map((s) => `${s} ${nested[s]?.small ?? '?'}/${nested[s]?.large ?? '?'}`).join(', ')}`);
+    log(
+      `check: nested read statements at page sizes 2x2 / 20x100: ${servers.map((s) => `${s} ${nested[s]?.small ?? '?'}/${nested[s]?.large ?? '?'}`).join(', ')}`,
+    );
   } finally {
     await Promise.all(running.map((r) => r.stop()));
     await proxy.close();
@@ -144,7 +190,9 @@ async function main(): Promise<void> {
           const died = r.exited();
           if (died) {
             // A crash is a finding: record it, restart (bounded), and go on measuring the rest.
-            failures.push(`${SERVER_LABEL[server]} died (${died}) before ${op.name} run ${run}; see bench/results/raw/${server}-timed*.log`);
+            failures.push(
+              `${SERVER_LABEL[server]} died (${died}) before ${op.name} run ${run}; see bench/results/raw/${server}-timed*.log`,
+            );
             log(`SERVER DIED: ${server} (${died}); restarting`);
             if (++restarts > 3) throw new Error('too many server restarts');
             r = await startServer(server, { databaseUrl: dbUrl, jwtSecret, port: PORTS[server], peerAuth }, `${server}-timed-${restarts}`);
@@ -160,10 +208,19 @@ async function main(): Promise<void> {
           const nodeMs = cpuMs(r.pid) - nodeBefore;
           const pgMs = await pgDone();
           const latency = [];
-          for (const rate of op.rates) latency.push(await fixedRate({ ...spec, seconds: mode.rateSeconds, tag: `${spec.tag}f${rate}` }, rate));
-          const sample = { closed, latency, nodeCpuMsPerReq: nodeMs / closed.requests, pgCpuMsPerReq: pgMs / closed.requests, peakRssMb: peakRssMb(r.pid) };
+          for (const rate of op.rates)
+            latency.push(await fixedRate({ ...spec, seconds: mode.rateSeconds, tag: `${spec.tag}f${rate}` }, rate));
+          const sample = {
+            closed,
+            latency,
+            nodeCpuMsPerReq: nodeMs / closed.requests,
+            pgCpuMsPerReq: pgMs / closed.requests,
+            peakRssMb: peakRssMb(r.pid),
+          };
           cells.find((c) => c.op === op.name && c.server === server)!.runs.push(sample);
-          log(`run ${run}/${runs} ${op.name.padEnd(15)} ${server.padEnd(8)} ${closed.rps.toFixed(0).padStart(6)} req/s  p50 ${closed.p50Ms.toFixed(1)} p99 ${closed.p99Ms.toFixed(1)} ms  cpu node ${sample.nodeCpuMsPerReq.toFixed(2)} pg ${sample.pgCpuMsPerReq.toFixed(2)} ms/req${closed.errors ? `  ERRORS ${closed.errors}` : ''}`);
+          log(
+            `run ${run}/${runs} ${op.name.padEnd(15)} ${server.padEnd(8)} ${closed.rps.toFixed(0).padStart(6)} req/s  p50 ${closed.p50Ms.toFixed(1)} p99 ${closed.p99Ms.toFixed(1)} ms  cpu node ${sample.nodeCpuMsPerReq.toFixed(2)} pg ${sample.pgCpuMsPerReq.toFixed(2)} ms/req${closed.errors ? `  ERRORS ${closed.errors}` : ''}`,
+          );
           if (closed.errors) failures.push(`${op.name} on ${server}: ${closed.errors} failed requests under load`);
           const overload = latency.filter((l) => l.errors > 0).map((l) => `${l.errors} failed at ${l.rate}/s`);
           if (overload.length) log(`  ${op.name} on ${server}: ${overload.join(', ')} (over capacity; reported, not a failure)`);
@@ -179,13 +236,23 @@ async function main(): Promise<void> {
   const measured = cells.filter((c) => c.runs.length > 0);
   const pgVersion = (await monitor.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
   const report: Report = {
-    mode: mode.name, startedAt: new Date(started).toISOString(), finishedAt: new Date().toISOString(), durationSec: (Date.now() - started) / 1000,
+    mode: mode.name,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationSec: (Date.now() - started) / 1000,
     machine: {
-      cpus: availableParallelism(), node: process.version, peerNode: spawnSync(PEER_NODE, ['-v']).stdout.toString().trim(), postgres: `PostgreSQL ${pgVersion}`,
+      cpus: availableParallelism(),
+      node: process.version,
+      peerNode: spawnSync(PEER_NODE, ['-v']).stdout.toString().trim(),
+      postgres: `PostgreSQL ${pgVersion}`,
       serverNode: Object.fromEntries(servers.map((s) => [s, spawnSync(SERVER_NODE[s], ['-v']).stdout.toString().trim()])),
     },
     settings: { connections: mode.connections, seconds, rateSeconds: mode.rateSeconds, runs, peerAuth },
-    dataset: { ...mode.size }, servers, statements, nestedStatements: nested, cells: measured,
+    dataset: { ...mode.size },
+    servers,
+    statements,
+    nestedStatements: nested,
+    cells: measured,
   };
   // A run narrowed by options writes bench-<mode>-partial.*, never over the published full or quick results.
   const partial = ['ops', 'servers', 'runs', 'seconds', 'peer-auth'].some((option) => args.has(option));
@@ -196,7 +263,13 @@ async function main(): Promise<void> {
 
 function loadSpec(op: Operation, server: Server, ctx: Ctx, tag: string): LoadSpec {
   const slots = op.slots(ctx);
-  return { port: PORTS[server], requests: Array.from({ length: slots }, (_, i) => op.request(server, ctx, i)), tag, connections: mode.connections, seconds };
+  return {
+    port: PORTS[server],
+    requests: Array.from({ length: slots }, (_, i) => op.request(server, ctx, i)),
+    tag,
+    connections: mode.connections,
+    seconds,
+  };
 }
 
 async function startAll(databaseUrl: string, jwtSecret: string, phase: string): Promise<Running[]> {
@@ -223,12 +296,23 @@ async function discover(db: pg.Pool): Promise<Ctx> {
      ORDER BY i.number LIMIT 1`,
     [BIG_KEY],
   );
-  const mut = await q<{ id: string }>(`SELECT id FROM issues WHERE project_id = $1 AND number <= $2 ORDER BY number`, [uid(KIND.project, 0), mode.size.mutIssues]);
+  const mut = await q<{ id: string }>(`SELECT id FROM issues WHERE project_id = $1 AND number <= $2 ORDER BY number`, [
+    uid(KIND.project, 0),
+    mode.size.mutIssues,
+  ]);
   if (!issue || !keyed || mut.length === 0) throw new Error('dataset: expected rows missing (rebuild with a fresh database)');
   return {
-    token: '', viewerId: uid(KIND.user, 0), viewerEmail: VIEWER_EMAIL, password: BENCH_PASSWORD,
-    bigProjectId: uid(KIND.project, 1), bigKey: BIG_KEY, mutProjectId: uid(KIND.project, 0),
-    issueId: issue.id, issueKey: keyed.key, mutIssueIds: mut.map((r) => r.id), page50After: {},
+    token: '',
+    viewerId: uid(KIND.user, 0),
+    viewerEmail: VIEWER_EMAIL,
+    password: BENCH_PASSWORD,
+    bigProjectId: uid(KIND.project, 1),
+    bigKey: BIG_KEY,
+    mutProjectId: uid(KIND.project, 0),
+    issueId: issue.id,
+    issueKey: keyed.key,
+    mutIssueIds: mut.map((r) => r.id),
+    page50After: {},
   };
 }
 
@@ -236,7 +320,10 @@ async function discover(db: pg.Pool): Promise<Ctx> {
 async function logIn(ctx: Ctx): Promise<void> {
   const op = OPERATIONS.find((o) => o.name === 'logIn')!;
   const server: Server = servers.find(isTrackr) ?? 'raw';
-  const json = (await send(PORTS[server], op.request(server, ctx, 0))) as { data?: { logIn?: { accessToken?: string } }; accessToken?: string };
+  const json = (await send(PORTS[server], op.request(server, ctx, 0))) as {
+    data?: { logIn?: { accessToken?: string } };
+    accessToken?: string;
+  };
   const token = json.data?.logIn?.accessToken ?? json.accessToken;
   if (!token) throw new CheckFailure(`logIn on ${server} gave no token: ${JSON.stringify(json).slice(0, 300)}`);
   ctx.token = token;
@@ -258,6 +345,6 @@ async function finish(monitor: pg.Pool, problems: string[]): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

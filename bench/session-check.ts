@@ -24,22 +24,43 @@ const withAdmin = async (sql: string) => {
 await withAdmin(`CREATE DATABASE "${name}"`);
 const url = new URL(admin);
 url.pathname = `/${name}`;
-const db = await openDatabase({ databaseUrl: url.toString(), dataDir: '.data', poolSize: 10, connectTimeoutMs: 5000 }, createLogger('warn'));
+const db = await openDatabase(
+  { databaseUrl: url.toString(), dataDir: '.data', poolSize: 10, connectTimeoutMs: 5000 },
+  createLogger('warn'),
+);
 try {
   await migrate(db.pool, () => {});
   const user = await db.prisma.user.create({ data: { email: `${randomUUID()}@bench.test`, name: 'Bench', passwordHash: 'x' } });
   const session = await db.prisma.refreshSession.create({
-    data: { userId: user.id, familyId: randomUUID(), tokenHash: randomUUID(), expiresAt: new Date(Date.now() + 86_400_000), ip: '127.0.0.1' },
+    data: {
+      userId: user.id,
+      familyId: randomUUID(),
+      tokenHash: randomUUID(),
+      expiresAt: new Date(Date.now() + 86_400_000),
+      ip: '127.0.0.1',
+    },
   });
   const claims = { userId: idOf<'User'>(user.id), sessionId: session.id, tokenVersion: user.tokenVersion };
   const isLive = sessionCheck(db);
   const variants: [string, () => Promise<unknown>][] = [
-    ['prisma findFirst', () => db.prisma.refreshSession.findFirst({
-      where: { id: claims.sessionId, userId: claims.userId, revokedAt: null, user: { isActive: true, tokenVersion: claims.tokenVersion } },
-      select: { id: true },
-    })],
-    ['prisma $queryRaw', () => db.prisma.$queryRaw`SELECT 1 FROM refresh_sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.id = ${claims.sessionId}::uuid AND s.user_id = ${claims.userId}::uuid AND s.revoked_at IS NULL AND u.is_active AND u.token_version = ${claims.tokenVersion}`],
+    [
+      'prisma findFirst',
+      () =>
+        db.prisma.refreshSession.findFirst({
+          where: {
+            id: claims.sessionId,
+            userId: claims.userId,
+            revokedAt: null,
+            user: { isActive: true, tokenVersion: claims.tokenVersion },
+          },
+          select: { id: true },
+        }),
+    ],
+    [
+      'prisma $queryRaw',
+      () => db.prisma.$queryRaw`SELECT 1 FROM refresh_sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.id = ${claims.sessionId}::uuid AND s.user_id = ${claims.userId}::uuid AND s.revoked_at IS NULL AND u.is_active AND u.token_version = ${claims.tokenVersion}`,
+    ],
     ['pg prepared (Trackr)', () => isLive(claims)],
   ];
   const checks = 4000;
@@ -49,11 +70,15 @@ try {
       for (let i = 0; i < 300; i++) await check();
       const cpu = process.cpuUsage();
       const started = performance.now();
-      await Promise.all(Array.from({ length: callers }, async () => {
-        for (let i = 0; i < checks / callers; i++) await check();
-      }));
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          for (let i = 0; i < checks / callers; i++) await check();
+        }),
+      );
       const used = process.cpuUsage(cpu);
-      console.log(`round ${round}  ${label.padEnd(22)} ${((used.user + used.system) / checks).toFixed(0).padStart(4)} µs CPU/check  ${((performance.now() - started) * 1000 / checks).toFixed(0).padStart(4)} µs wall/check`);
+      console.log(
+        `round ${round}  ${label.padEnd(22)} ${((used.user + used.system) / checks).toFixed(0).padStart(4)} µs CPU/check  ${(((performance.now() - started) * 1000) / checks).toFixed(0).padStart(4)} µs wall/check`,
+      );
     }
   }
 } finally {

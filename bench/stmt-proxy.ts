@@ -7,7 +7,10 @@ export class StatementProxy {
   statements = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  constructor(private readonly upstreamPort: number, private readonly upstreamHost = '127.0.0.1') {}
+  constructor(
+    private readonly upstreamPort: number,
+    private readonly upstreamHost = '127.0.0.1',
+  ) {}
 
   async listen(): Promise<number> {
     this.server = createServer((client) => this.handle(client));

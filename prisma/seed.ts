@@ -9,13 +9,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
 import { createLogger } from '../src/logger.js';
-import type {
-  IssuePriority,
-  IssueStatus,
-  Prisma,
-  PrismaClient,
-  ProjectRole,
-} from '../src/generated/prisma/client.js';
+import type { IssuePriority, IssueStatus, Prisma, PrismaClient, ProjectRole } from '../src/generated/prisma/client.js';
 
 export const DEMO_PASSWORD = 'trackr-demo-password';
 
@@ -53,12 +47,30 @@ const PROJECTS: ProjectPlan[] = [
     members: ['alan', 'margaret', 'linus'],
     viewers: ['barbara'],
     issueCount: 180,
-    areas: ['login mutation', 'issue connection', 'comment resolver', 'rate limiter', 'DataLoader batching',
-      'project permission check', 'JWT verification', 'migration runner', 'error masking', 'refresh token rotation'],
-    features: ['Add cursor pagination to the comments list', 'Expose issue history as a connection',
-      'Support filtering issues by several labels', 'Add a bulk update mutation for issues', 'Return rate-limit headers',
-      'Add subscriptions for issue changes', 'Allow archiving a project', 'Support due-date ranges in issue filters',
-      'Add a query complexity limit', 'Add an API for project invitations'],
+    areas: [
+      'login mutation',
+      'issue connection',
+      'comment resolver',
+      'rate limiter',
+      'DataLoader batching',
+      'project permission check',
+      'JWT verification',
+      'migration runner',
+      'error masking',
+      'refresh token rotation',
+    ],
+    features: [
+      'Add cursor pagination to the comments list',
+      'Expose issue history as a connection',
+      'Support filtering issues by several labels',
+      'Add a bulk update mutation for issues',
+      'Return rate-limit headers',
+      'Add subscriptions for issue changes',
+      'Allow archiving a project',
+      'Support due-date ranges in issue filters',
+      'Add a query complexity limit',
+      'Add an API for project invitations',
+    ],
   },
   {
     key: 'WEB',
@@ -69,12 +81,30 @@ const PROJECTS: ProjectPlan[] = [
     members: ['ada', 'barbara', 'alan'],
     viewers: ['linus'],
     issueCount: 160,
-    areas: ['issue board', 'project sidebar', 'date picker', 'global search', 'settings page', 'markdown preview',
-      'issue detail page', 'label editor', 'notification menu', 'sign-in form'],
-    features: ['Add drag and drop between board columns', 'Support dark mode', 'Add keyboard shortcuts for triage',
-      'Show the issue history as a timeline', 'Add saved filters', 'Allow inline editing of the issue title',
-      'Add CSV export of the issue list', 'Show avatars on the board', 'Add a command palette',
-      'Remember the last opened project'],
+    areas: [
+      'issue board',
+      'project sidebar',
+      'date picker',
+      'global search',
+      'settings page',
+      'markdown preview',
+      'issue detail page',
+      'label editor',
+      'notification menu',
+      'sign-in form',
+    ],
+    features: [
+      'Add drag and drop between board columns',
+      'Support dark mode',
+      'Add keyboard shortcuts for triage',
+      'Show the issue history as a timeline',
+      'Add saved filters',
+      'Allow inline editing of the issue title',
+      'Add CSV export of the issue list',
+      'Show avatars on the board',
+      'Add a command palette',
+      'Remember the last opened project',
+    ],
   },
   {
     key: 'OPS',
@@ -85,11 +115,30 @@ const PROJECTS: ProjectPlan[] = [
     members: ['grace', 'margaret'],
     viewers: ['ada'],
     issueCount: 120,
-    areas: ['nightly backup job', 'Postgres replica', 'log shipping', 'alerting rules', 'TLS certificate renewal',
-      'CI pipeline', 'Docker image', 'staging environment', 'Redis cluster', 'deploy script'],
-    features: ['Add a read replica for reporting', 'Automate restore drills', 'Ship logs to the central store',
-      'Add a canary stage to deployments', 'Alert on slow queries', 'Rotate database credentials automatically',
-      'Add a status page', 'Autoscale replicas on CPU', 'Add disk usage dashboards', 'Refresh staging data weekly'],
+    areas: [
+      'nightly backup job',
+      'Postgres replica',
+      'log shipping',
+      'alerting rules',
+      'TLS certificate renewal',
+      'CI pipeline',
+      'Docker image',
+      'staging environment',
+      'Redis cluster',
+      'deploy script',
+    ],
+    features: [
+      'Add a read replica for reporting',
+      'Automate restore drills',
+      'Ship logs to the central store',
+      'Add a canary stage to deployments',
+      'Alert on slow queries',
+      'Rotate database credentials automatically',
+      'Add a status page',
+      'Autoscale replicas on CPU',
+      'Add disk usage dashboards',
+      'Refresh staging data weekly',
+    ],
   },
   {
     key: 'MOB',
@@ -100,12 +149,30 @@ const PROJECTS: ProjectPlan[] = [
     members: ['linus', 'grace'],
     viewers: ['margaret'],
     issueCount: 140,
-    areas: ['push notifications', 'offline sync', 'login screen', 'issue list', 'attachment upload', 'deep links',
-      'app start-up', 'settings screen', 'pull-to-refresh', 'home-screen widget'],
-    features: ['Support biometric login', 'Add an offline queue for comments', 'Show due-date reminders',
-      'Add a home-screen widget', 'Support tablets in landscape', 'Add share-to-Trackr from other apps',
-      'Cache images on the device', 'Add haptic feedback to swipes', 'Respect the system font size',
-      'Add quick actions to the app icon'],
+    areas: [
+      'push notifications',
+      'offline sync',
+      'login screen',
+      'issue list',
+      'attachment upload',
+      'deep links',
+      'app start-up',
+      'settings screen',
+      'pull-to-refresh',
+      'home-screen widget',
+    ],
+    features: [
+      'Support biometric login',
+      'Add an offline queue for comments',
+      'Show due-date reminders',
+      'Add a home-screen widget',
+      'Support tablets in landscape',
+      'Add share-to-Trackr from other apps',
+      'Cache images on the device',
+      'Add haptic feedback to swipes',
+      'Respect the system font size',
+      'Add quick actions to the app icon',
+    ],
   },
 ];
 
@@ -121,39 +188,82 @@ const LABELS = [
 ];
 const EXTRA_LABELS = LABELS.slice(3).map((l) => l.name);
 
-const BUG_SYMPTOMS = ['returns a 500 after a database restart', 'is slow when a project has thousands of issues',
-  'shows stale data after an update', 'fails on empty input', "ignores the user's time zone",
-  'leaks memory under sustained load', 'submits twice on a slow network', 'breaks with non-ASCII names',
-  'times out behind a corporate proxy', 'loses its place when paging backwards', 'logs the full request body',
-  'reports the wrong count after filtering'];
-const BUG_CONTEXT = ['Reported by a customer on the enterprise plan.', 'Seen in production since the last release.',
-  'Found while testing the release candidate.', 'Happens on roughly one request in fifty.',
-  'Two people hit this during the demo on Friday.'];
-const BUG_STEPS = ['Sign in as a project member.', 'Open a project with a few hundred issues.',
-  'Change the status of any issue.', 'Reload the page.', 'Switch to a second browser tab.', 'Wait a few minutes.'];
-const CHORE_VERBS = ['Refactor', 'Add tests for', 'Document', 'Remove dead code from', 'Add metrics to',
-  'Tidy up logging in', 'Profile'];
-const CHORE_WHY = ['The code grew organically and is hard to change.', 'We keep tripping over this during incidents.',
-  'This blocks the upgrade to the next major version.', 'New joiners keep asking how this works.',
-  'Nobody has touched this since the first release.'];
-const CHORE_PLAN = ['Keep the change small and behaviour-preserving.', 'Split it into two pull requests if it grows.',
-  'Pair with whoever is on call this week.', 'Time-box it to two days.'];
-const PERSONAS = ['a project admin', 'a new team member', 'an on-call engineer', 'a product manager',
-  'a customer with a large workspace'];
-const BENEFITS = ['triage takes minutes instead of hours', 'I stop copying data around by hand',
-  'we answer support tickets faster', 'the weekly report writes itself', 'I can keep up from my phone'];
-const CRITERIA = ['Covered by an end-to-end test.', 'Documented in the README.', 'Read-only for viewers.',
-  'No extra queries per item.', 'Behind a feature flag until the next release.', 'Usable with the keyboard alone.',
-  'Errors come with a clear message.'];
-const COMMENT_LINES = ['I can reproduce this on staging.', 'Looks like this started after the last deploy.',
-  'Pull request is up, could someone take a look?', 'Added a test that covers the edge case.',
-  'Customers asked about this twice this week.', 'Blocked on the API change; picking it up once that lands.',
-  'Moving this to the next sprint, we ran out of time.', 'Can we split this into smaller issues?',
-  'Confirmed fixed on my machine.', 'This might be related to the caching change.',
-  'Happy to pair on this tomorrow.', 'Left a few notes in the design doc.'];
+const BUG_SYMPTOMS = [
+  'returns a 500 after a database restart',
+  'is slow when a project has thousands of issues',
+  'shows stale data after an update',
+  'fails on empty input',
+  "ignores the user's time zone",
+  'leaks memory under sustained load',
+  'submits twice on a slow network',
+  'breaks with non-ASCII names',
+  'times out behind a corporate proxy',
+  'loses its place when paging backwards',
+  'logs the full request body',
+  'reports the wrong count after filtering',
+];
+const BUG_CONTEXT = [
+  'Reported by a customer on the enterprise plan.',
+  'Seen in production since the last release.',
+  'Found while testing the release candidate.',
+  'Happens on roughly one request in fifty.',
+  'Two people hit this during the demo on Friday.',
+];
+const BUG_STEPS = [
+  'Sign in as a project member.',
+  'Open a project with a few hundred issues.',
+  'Change the status of any issue.',
+  'Reload the page.',
+  'Switch to a second browser tab.',
+  'Wait a few minutes.',
+];
+const CHORE_VERBS = ['Refactor', 'Add tests for', 'Document', 'Remove dead code from', 'Add metrics to', 'Tidy up logging in', 'Profile'];
+const CHORE_WHY = [
+  'The code grew organically and is hard to change.',
+  'We keep tripping over this during incidents.',
+  'This blocks the upgrade to the next major version.',
+  'New joiners keep asking how this works.',
+  'Nobody has touched this since the first release.',
+];
+const CHORE_PLAN = [
+  'Keep the change small and behaviour-preserving.',
+  'Split it into two pull requests if it grows.',
+  'Pair with whoever is on call this week.',
+  'Time-box it to two days.',
+];
+const PERSONAS = ['a project admin', 'a new team member', 'an on-call engineer', 'a product manager', 'a customer with a large workspace'];
+const BENEFITS = [
+  'triage takes minutes instead of hours',
+  'I stop copying data around by hand',
+  'we answer support tickets faster',
+  'the weekly report writes itself',
+  'I can keep up from my phone',
+];
+const CRITERIA = [
+  'Covered by an end-to-end test.',
+  'Documented in the README.',
+  'Read-only for viewers.',
+  'No extra queries per item.',
+  'Behind a feature flag until the next release.',
+  'Usable with the keyboard alone.',
+  'Errors come with a clear message.',
+];
+const COMMENT_LINES = [
+  'I can reproduce this on staging.',
+  'Looks like this started after the last deploy.',
+  'Pull request is up, could someone take a look?',
+  'Added a test that covers the edge case.',
+  'Customers asked about this twice this week.',
+  'Blocked on the API change; picking it up once that lands.',
+  'Moving this to the next sprint, we ran out of time.',
+  'Can we split this into smaller issues?',
+  'Confirmed fixed on my machine.',
+  'This might be related to the caching change.',
+  'Happy to pair on this tomorrow.',
+  'Left a few notes in the design doc.',
+];
 
-const SUBTASKS = ['design', 'implementation', 'tests', 'documentation', 'rollout', 'monitoring',
-  'review feedback', 'follow-up fixes'];
+const SUBTASKS = ['design', 'implementation', 'tests', 'documentation', 'rollout', 'monitoring', 'review feedback', 'follow-up fixes'];
 
 const FLOW: IssueStatus[] = ['BACKLOG', 'TODO', 'IN_PROGRESS', 'IN_REVIEW', 'DONE'];
 const PRIORITIES: IssuePriority[] = ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'URGENT'];
@@ -229,8 +339,14 @@ type PlannedIssue = {
 function planIssues(project: ProjectPlan, today: Date): PlannedIssue[] {
   const rng = new Random(project.key);
   const workers: Handle[] = [project.owner, ...project.admins, ...project.members];
-  const bugs = drawer(rng, project.areas.flatMap((area) => BUG_SYMPTOMS.map((symptom): [string, string] => [area, symptom])));
-  const chores = drawer(rng, CHORE_VERBS.flatMap((verb) => project.areas.map((area): [string, string] => [verb, area])));
+  const bugs = drawer(
+    rng,
+    project.areas.flatMap((area) => BUG_SYMPTOMS.map((symptom): [string, string] => [area, symptom])),
+  );
+  const chores = drawer(
+    rng,
+    CHORE_VERBS.flatMap((verb) => project.areas.map((area): [string, string] => [verb, area])),
+  );
   const features = drawer(rng, project.features);
   const epics: { number: number; title: string; subtasks: string[] }[] = [];
   const titleUses = new Map<string, number>();
@@ -272,16 +388,24 @@ function planIssues(project: ProjectPlan, today: Date): PlannedIssue[] {
     if (uses > 1) title = `${title} (${uses})`;
 
     // Old issues are mostly finished, recent ones mostly waiting.
-    const status = age > 0.5
-      ? rng.weighted<IssueStatus>({ BACKLOG: 10, TODO: 10, IN_PROGRESS: 8, IN_REVIEW: 4, DONE: 60, CANCELED: 8 })
-      : rng.weighted<IssueStatus>({ BACKLOG: 25, TODO: 30, IN_PROGRESS: 20, IN_REVIEW: 10, DONE: 12, CANCELED: 3 });
-    const priority = kind === 'bug'
-      ? rng.weighted<IssuePriority>({ NONE: 5, LOW: 15, MEDIUM: 35, HIGH: 30, URGENT: 15 })
-      : rng.weighted<IssuePriority>({ NONE: 20, LOW: 30, MEDIUM: 35, HIGH: 12, URGENT: 3 });
+    const status =
+      age > 0.5
+        ? rng.weighted<IssueStatus>({ BACKLOG: 10, TODO: 10, IN_PROGRESS: 8, IN_REVIEW: 4, DONE: 60, CANCELED: 8 })
+        : rng.weighted<IssueStatus>({ BACKLOG: 25, TODO: 30, IN_PROGRESS: 20, IN_REVIEW: 10, DONE: 12, CANCELED: 3 });
+    const priority =
+      kind === 'bug'
+        ? rng.weighted<IssuePriority>({ NONE: 5, LOW: 15, MEDIUM: 35, HIGH: 30, URGENT: 15 })
+        : rng.weighted<IssuePriority>({ NONE: 20, LOW: 30, MEDIUM: 35, HIGH: 12, URGENT: 3 });
     const assignee =
-      status === 'BACKLOG' ? (rng.chance(0.3) ? rng.pick(workers) : null)
-      : status === 'TODO' ? (rng.chance(0.7) ? rng.pick(workers) : null)
-      : rng.pick(workers);
+      status === 'BACKLOG'
+        ? rng.chance(0.3)
+          ? rng.pick(workers)
+          : null
+        : status === 'TODO'
+          ? rng.chance(0.7)
+            ? rng.pick(workers)
+            : null
+          : rng.pick(workers);
     const reporter = rng.pick(workers);
     const closed = status === 'DONE' || status === 'CANCELED';
     const closedAt = closed
@@ -426,10 +550,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
 
   const emails = USERS.map((u) => emailOf(u.handle));
   const passwordHash = await demoPasswordHash(prisma, emails, options.bcryptCost);
-  inserted.users = (await prisma.user.createMany({
-    data: USERS.map((u) => ({ email: emailOf(u.handle), name: u.name, passwordHash })),
-    skipDuplicates: true,
-  })).count;
+  inserted.users = (
+    await prisma.user.createMany({
+      data: USERS.map((u) => ({ email: emailOf(u.handle), name: u.name, passwordHash })),
+      skipDuplicates: true,
+    })
+  ).count;
   // Someone changed a demo password: put it back (and end their sessions, as a password change does).
   await prisma.user.updateMany({
     where: { email: { in: emails }, passwordHash: { not: passwordHash } },
@@ -440,10 +566,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   const userId = (handle: Handle) => userIdByEmail.get(emailOf(handle))!;
 
   const keyOf = (p: ProjectPlan) => `${tag}${p.key}`;
-  inserted.projects = (await prisma.project.createMany({
-    data: PROJECTS.map((p) => ({ key: keyOf(p), name: p.name, description: p.description, ownerId: userId(p.owner) })),
-    skipDuplicates: true,
-  })).count;
+  inserted.projects = (
+    await prisma.project.createMany({
+      data: PROJECTS.map((p) => ({ key: keyOf(p), name: p.name, description: p.description, ownerId: userId(p.owner) })),
+      skipDuplicates: true,
+    })
+  ).count;
   const projects = await prisma.project.findMany({
     where: { key: { in: PROJECTS.map(keyOf) } },
     select: { id: true, key: true, ownerId: true },
@@ -461,10 +589,12 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
   });
   inserted.members = (await prisma.projectMember.createMany({ data: memberRows, skipDuplicates: true })).count;
 
-  inserted.labels = (await prisma.label.createMany({
-    data: projects.flatMap((p) => LABELS.map((l) => ({ projectId: p.id, ...l }))),
-    skipDuplicates: true,
-  })).count;
+  inserted.labels = (
+    await prisma.label.createMany({
+      data: projects.flatMap((p) => LABELS.map((l) => ({ projectId: p.id, ...l }))),
+      skipDuplicates: true,
+    })
+  ).count;
   const labels = await prisma.label.findMany({
     where: { projectId: { in: projects.map((p) => p.id) } },
     select: { id: true, projectId: true, name: true },
@@ -489,8 +619,13 @@ export async function seed(prisma: PrismaClient, options: SeedOptions): Promise<
       email: emailOf(u.handle),
       name: u.name,
       password: DEMO_PASSWORD,
-      roles: Object.fromEntries(PROJECTS.flatMap((plan) =>
-        roster(plan).filter(([h]) => h === u.handle).map(([, role]) => [keyOf(plan), role]))),
+      roles: Object.fromEntries(
+        PROJECTS.flatMap((plan) =>
+          roster(plan)
+            .filter(([h]) => h === u.handle)
+            .map(([, role]) => [keyOf(plan), role]),
+        ),
+      ),
     })),
   };
 }
@@ -560,7 +695,15 @@ async function insertIssues(
     for (const name of p.labels) issueLabels.push({ issueId, labelId: labelId(name), createdAt: p.createdAt });
     events.push({ issueId, actorId: userId(p.reporter), type: 'CREATED', createdAt: p.createdAt });
     for (const u of p.updates) {
-      events.push({ issueId, actorId: userId(u.actor), type: 'UPDATED', field: u.field, fromValue: u.from, toValue: u.to, createdAt: u.at });
+      events.push({
+        issueId,
+        actorId: userId(u.actor),
+        type: 'UPDATED',
+        field: u.field,
+        fromValue: u.from,
+        toValue: u.to,
+        createdAt: u.at,
+      });
     }
     for (const c of p.comments) {
       comments.push({ issueId, authorId: userId(c.author), body: c.body, createdAt: c.at, updatedAt: c.at });
@@ -579,21 +722,27 @@ async function insertIssues(
 function printReport(result: SeedResult, seconds: number, where: string): void {
   const n = result.inserted;
   const keys = result.projects.map((p) => p.key);
-  const rows = [
-    ['email', 'password', ...keys],
-    ...result.logins.map((l) => [l.email, l.password, ...keys.map((k) => l.roles[k] ?? '-')]),
-  ];
+  const rows = [['email', 'password', ...keys], ...result.logins.map((l) => [l.email, l.password, ...keys.map((k) => l.roles[k] ?? '-')])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const table = rows.map((r) => '  ' + r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
-  console.log([
-    `Seeded ${where} in ${seconds.toFixed(1)} s.`,
-    `Added this run: ${n.users} users, ${n.projects} projects, ${n.members} memberships, ${n.labels} labels, ` +
-      `${n.issues} issues, ${n.issueLabels} issue labels, ${n.comments} comments, ${n.events} events.`,
-    '',
-    'Demo logins (role per project):',
-    ...table,
-    '',
-  ].join('\n'));
+  const table = rows.map(
+    (r) =>
+      '  ' +
+      r
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+  );
+  console.log(
+    [
+      `Seeded ${where} in ${seconds.toFixed(1)} s.`,
+      `Added this run: ${n.users} users, ${n.projects} projects, ${n.members} memberships, ${n.labels} labels, ` +
+        `${n.issues} issues, ${n.issueLabels} issue labels, ${n.comments} comments, ${n.events} events.`,
+      '',
+      'Demo logins (role per project):',
+      ...table,
+      '',
+    ].join('\n'),
+  );
 }
 
 async function main(): Promise<void> {

@@ -53,7 +53,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const given = request.headers.get('x-request-id');
       const id = given && REQUEST_ID.test(given) ? given : randomUUID();
       requestIds.set(request, { id, started: performance.now() });
-      if (logger.isLevelEnabled('debug')) logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
+      if (logger.isLevelEnabled('debug'))
+        logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
       if (request.method !== 'POST') return;
       const length = request.headers.get('content-length');
       if (length === null && request.body) {
@@ -71,7 +72,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const url = new URL(request.url);
       if (url.pathname === '/health') return;
       logger.info(
-        { requestId: meta.id, method: request.method, path: url.pathname, status: response.status, ms: Math.round(performance.now() - meta.started) },
+        {
+          requestId: meta.id,
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          ms: Math.round(performance.now() - meta.started),
+        },
         'request',
       );
     },
@@ -80,7 +87,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const variableDepthLimit: Plugin = {
     onParams({ params }) {
       if (nestsDeeperThan(params.variables, MAX_VARIABLE_DEPTH)) {
-        throw new GraphQLError(`Variables may nest at most ${MAX_VARIABLE_DEPTH} levels deep`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+        throw new GraphQLError(`Variables may nest at most ${MAX_VARIABLE_DEPTH} levels deep`, {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
       }
     },
   };

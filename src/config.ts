@@ -8,9 +8,12 @@ import { z } from 'zod';
 const MIN_SECRET_BYTES = 32;
 const DEFAULT_CORS_ORIGINS = ['http://localhost:5173', 'http://localhost:3000'];
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -29,11 +32,12 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   BCRYPT_COST: z.coerce.number().int().min(10, 'must be at least 10').max(15).default(12),
-  CORS_ORIGINS: csv
-    .pipe(z.array(z.url({ protocol: /^https?$/ })))
-    .optional(),
+  CORS_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -84,7 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   const warnings: string[] = [];
-  if (e.TRUSTED_PROXY_HOPS !== undefined && e.TRUST_PROXY !== 'true') warnings.push('TRUSTED_PROXY_HOPS is set but TRUST_PROXY is not true: X-Forwarded-For is ignored.');
+  if (e.TRUSTED_PROXY_HOPS !== undefined && e.TRUST_PROXY !== 'true')
+    warnings.push('TRUSTED_PROXY_HOPS is set but TRUST_PROXY is not true: X-Forwarded-For is ignored.');
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -133,7 +138,9 @@ function jwtSecret(given: string | undefined, env: Config['env'], dataDir: strin
     return bytes;
   }
   if (env === 'production') {
-    throw new ConfigError(`Invalid configuration:\n  JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`);
+    throw new ConfigError(
+      `Invalid configuration:\n  JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`,
+    );
   }
   const file = join(dataDir, 'jwt-secret');
   if (!existsSync(file)) {

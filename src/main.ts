@@ -69,7 +69,10 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
-    { url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`, startupMs: Math.round(performance.now() - started) },
+    {
+      url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`,
+      startupMs: Math.round(performance.now() - started),
+    },
     'Trackr is listening',
   );
 
@@ -100,6 +103,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   // Expected start-up failures get one clear line; anything else its stack.
   const known = error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof MigrationError;
-  console.error(known ? `Trackr cannot start: ${(error).message}` : error);
+  console.error(known ? `Trackr cannot start: ${error.message}` : error);
   process.exit(1);
 });

@@ -61,7 +61,9 @@ describe('sessions', () => {
     expect(replay.message).toMatch(/already used/);
     // The thief's (or the owner's) newer tokens of that session are dead too.
     expect(await viewerStatus(rotated.accessToken)).toBe(401);
-    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: rotated.refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: rotated.refreshToken })).data.refreshSession.code).toBe(
+      'UNAUTHENTICATED',
+    );
     // Other sessions of the same user are untouched.
     const other = await logIn(t, user.email, user.password);
     expect(await viewerStatus(other.accessToken)).toBe(200);
@@ -87,7 +89,9 @@ describe('sessions', () => {
     const out = await t.gql<{ logOut: { loggedOut: boolean } }>('mutation { logOut { loggedOut } }', {}, a.accessToken);
     expect(out.data.logOut.loggedOut).toBe(true);
     expect(await viewerStatus(a.accessToken)).toBe(401);
-    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: a.refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: a.refreshToken })).data.refreshSession.code).toBe(
+      'UNAUTHENTICATED',
+    );
     expect(await viewerStatus(b.accessToken)).toBe(200);
   });
 
@@ -99,7 +103,9 @@ describe('sessions', () => {
     expect(await viewerStatus(a.accessToken)).toBe(401);
     expect(await viewerStatus(b.accessToken)).toBe(401);
     expect(await viewerStatus(user.token)).toBe(401);
-    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: b.refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: b.refreshToken })).data.refreshSession.code).toBe(
+      'UNAUTHENTICATED',
+    );
   });
 });
 
@@ -162,7 +168,9 @@ describe('refresh racing logout', () => {
     for (const { accessToken, refreshToken } of tokens) {
       const viewer = await t.gql('{ viewer { id } }', {}, accessToken);
       expect(viewer.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-      expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: refreshToken })).data.refreshSession.code).toBe('UNAUTHENTICATED');
+      expect((await t.gql<Result<'refreshSession', Tokens>>(REFRESH, { t: refreshToken })).data.refreshSession.code).toBe(
+        'UNAUTHENTICATED',
+      );
     }
   }
 
@@ -185,7 +193,11 @@ describe('refresh racing logout', () => {
     for (let i = 0; i < 20; i++) {
       const session = await logIn(t, user.email, user.password);
       const outcome = await race(session, async () => {
-        const res = await t.gql<{ logOutEverywhere: { loggedOut: boolean } }>('mutation { logOutEverywhere { loggedOut } }', {}, session.accessToken);
+        const res = await t.gql<{ logOutEverywhere: { loggedOut: boolean } }>(
+          'mutation { logOutEverywhere { loggedOut } }',
+          {},
+          session.accessToken,
+        );
         expect(res.errors).toBeUndefined();
         return res.data.logOutEverywhere.loggedOut;
       });
@@ -239,12 +251,24 @@ describe('account changes', () => {
       ... on UpdateProfilePayload { user { name email } } ... on Error { code } ... on ValidationError { fieldErrors { field } } } }`;
     const renamed = await t.gql<{ updateProfile: { user: { name: string } } }>(UPDATE, { input: { name: '  Grace Hopper ' } }, user.token);
     expect(renamed.data.updateProfile.user.name).toBe('Grace Hopper');
-    const noPassword = await t.gql<Result<'updateProfile', { fieldErrors: { field: string }[] }>>(UPDATE, { input: { email: `${unique('n')}@example.com` } }, user.token);
+    const noPassword = await t.gql<Result<'updateProfile', { fieldErrors: { field: string }[] }>>(
+      UPDATE,
+      { input: { email: `${unique('n')}@example.com` } },
+      user.token,
+    );
     expect(noPassword.data.updateProfile.fieldErrors.map((f) => f.field)).toEqual(['currentPassword']);
-    const conflict = await t.gql<Result<'updateProfile', object>>(UPDATE, { input: { email: taken.email, currentPassword: user.password } }, user.token);
+    const conflict = await t.gql<Result<'updateProfile', object>>(
+      UPDATE,
+      { input: { email: taken.email, currentPassword: user.password } },
+      user.token,
+    );
     expect(conflict.data.updateProfile.code).toBe('CONFLICT');
     const newEmail = `${unique('new-')}@example.com`;
-    const moved = await t.gql<{ updateProfile: { user: { email: string } } }>(UPDATE, { input: { email: newEmail.toUpperCase(), currentPassword: user.password } }, user.token);
+    const moved = await t.gql<{ updateProfile: { user: { email: string } } }>(
+      UPDATE,
+      { input: { email: newEmail.toUpperCase(), currentPassword: user.password } },
+      user.token,
+    );
     expect(moved.data.updateProfile.user.email).toBe(newEmail);
     expect((await logIn(t, newEmail, user.password)).__typename).toBe('AuthPayload');
   });
@@ -279,7 +303,17 @@ describe('access tokens', () => {
 
   const token = (claims: Record<string, unknown>, opts: { alg?: string; key?: Uint8Array; drop?: readonly string[] } = {}) => {
     const now = Math.floor(Date.now() / 1000);
-    const payload: Record<string, unknown> = { sub: real.sub, ver: 0, sid: real.sid, iss: 'trackr', aud: 'trackr-api', iat: now, exp: now + 600, jti: randomUUID(), ...claims };
+    const payload: Record<string, unknown> = {
+      sub: real.sub,
+      ver: 0,
+      sid: real.sid,
+      iss: 'trackr',
+      aud: 'trackr-api',
+      iat: now,
+      exp: now + 600,
+      jti: randomUUID(),
+      ...claims,
+    };
     for (const key of opts.drop ?? []) delete payload[key];
     return new SignJWT(payload).setProtectedHeader({ alg: opts.alg ?? 'HS256' }).sign(opts.key ?? secret);
   };
@@ -384,7 +418,8 @@ describe('login abuse', () => {
     try {
       const user = await signUpUser(app);
       const spoofed = (real: string) => ({ 'x-forwarded-for': `${randomUUID()}, ${real}` });
-      for (let i = 0; i < 4; i++) expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).__typename).toBe('AuthPayload');
+      for (let i = 0; i < 4; i++)
+        expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).__typename).toBe('AuthPayload');
       expect((await logIn(app, user.email, user.password, spoofed('203.0.113.7'))).code).toBe('RATE_LIMITED');
       expect((await logIn(app, user.email, user.password, spoofed('198.51.100.2'))).__typename).toBe('AuthPayload');
     } finally {
@@ -453,9 +488,10 @@ describe('login abuse', () => {
 });
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
-  .connect()
-  .then(() => true, () => false);
+const redisUp = await new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null }).connect().then(
+  () => true,
+  () => false,
+);
 if (!redisUp && process.env.REQUIRE_REDIS) throw new Error(`REQUIRE_REDIS is set but ${redisUrl} does not answer`);
 
 describe.skipIf(!redisUp)('login abuse with Redis (shared by replicas)', () => {

@@ -12,7 +12,12 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 /** tsconfig files may hold comments and trailing commas. */
 const readJsonc = (file: string): unknown =>
-  JSON.parse(read(file).replace(/^\s*\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/,(\s*[}\]])/g, '$1'));
+  JSON.parse(
+    read(file)
+      .replace(/^\s*\/\/.*$/gm, '')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/,(\s*[}\]])/g, '$1'),
+  );
 const pkg = JSON.parse(read('package.json')) as { type?: string; scripts: Record<string, string> };
 
 // ---------------------------------------------------------------------------------------------
@@ -82,7 +87,10 @@ function parseDockerfile(text: string) {
 }
 
 function substitute(s: string, vars: Record<string, string>): string {
-  return s.replace(/\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g, (_, a: string | undefined, def: string | undefined, b: string) => vars[a ?? b] ?? def ?? '');
+  return s.replace(
+    /\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g,
+    (_, a: string | undefined, def: string | undefined, b: string) => vars[a ?? b] ?? def ?? '',
+  );
 }
 
 /** The stage's own instructions after those of the stages it is built FROM. */
@@ -135,7 +143,13 @@ function copies(stage: Stage): Copy[] {
     .map((i) => {
       const { flags, rest } = splitFlags(i.args);
       const w = words(rest);
-      return { from: flags.from, sources: w.slice(0, -1), dest: posix.resolve(workdir(stage), w.at(-1)!), rawDest: w.at(-1)!, line: i.line };
+      return {
+        from: flags.from,
+        sources: w.slice(0, -1),
+        dest: posix.resolve(workdir(stage), w.at(-1)!),
+        rawDest: w.at(-1)!,
+        line: i.line,
+      };
     });
 }
 
@@ -147,9 +161,7 @@ function copiedPaths(stage: Stage, c: Copy): string[] {
 }
 
 function runs(stage: Stage): { line: number; command: string }[] {
-  return stage.instructions
-    .filter((i) => i.keyword === 'RUN')
-    .map((i) => ({ line: i.line, command: splitFlags(i.args).rest }));
+  return stage.instructions.filter((i) => i.keyword === 'RUN').map((i) => ({ line: i.line, command: splitFlags(i.args).rest }));
 }
 
 /** Each `npm ci`/`npm install` invocation in a RUN, with its arguments. */
@@ -183,7 +195,14 @@ const ignorePatterns = read('.dockerignore')
     const pattern = posix.normalize((negate ? l.slice(1) : l).replace(/^\/+/, ''));
     const source = pattern
       .split('/')
-      .map((seg) => (seg === '**' ? '.*' : seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+      .map((seg) =>
+        seg === '**'
+          ? '.*'
+          : seg
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]'),
+      )
       .join('/')
       .replace(/\.\*\//g, '(?:.*/)?');
     return { negate, regex: new RegExp(`^${source}$`) };
@@ -215,9 +234,19 @@ function filesUnder(rel: string): string[] {
 function contextPaths(source: string): string[] {
   if (!/[*?[]/.test(source)) return [source];
   const dir = posix.dirname(source);
-  const re = new RegExp(`^${posix.basename(source).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${posix
+      .basename(source)
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   expect(/[*?[]/.test(dir), `glob in a directory part is not supported by this test: ${source}`).toBe(false);
-  return existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir)).filter((f) => re.test(f)).map((f) => posix.join(dir, f)) : [];
+  return existsSync(join(ROOT, dir))
+    ? readdirSync(join(ROOT, dir))
+        .filter((f) => re.test(f))
+        .map((f) => posix.join(dir, f))
+    : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,7 +326,8 @@ describe('Dockerfile', () => {
 
   it('ships only production dependencies in the final image', () => {
     expect(npmInstalls(final, true), 'the final stage (and what it is built FROM) installs nothing itself').toEqual([]);
-    for (let s: Stage | undefined = final; s; s = s.parent) expect(s, 'the final stage is not built FROM the build stage').not.toBe(buildStage);
+    for (let s: Stage | undefined = final; s; s = s.parent)
+      expect(s, 'the final stage is not built FROM the build stage').not.toBe(buildStage);
     const nodeModules = copies(final).filter((c) => c.sources.some((s) => /(^|\/)node_modules\/?$/.test(s)));
     expect(nodeModules.length, 'the final stage copies node_modules from another stage').toBe(1);
     const from = stageNamed(nodeModules[0].from);
@@ -344,7 +374,9 @@ describe('Dockerfile', () => {
   });
 
   it('has a HEALTHCHECK probing /health with node (slim images have no curl)', () => {
-    const hc = lineage(final).filter((i) => i.keyword === 'HEALTHCHECK').at(-1);
+    const hc = lineage(final)
+      .filter((i) => i.keyword === 'HEALTHCHECK')
+      .at(-1);
     expect(hc, 'HEALTHCHECK present').toBeDefined();
     const { rest } = splitFlags(hc!.args);
     expect(rest).toMatch(/^CMD\s/);
@@ -370,7 +402,10 @@ describe('Dockerfile', () => {
   });
 
   it('copies from the build context only files that exist and that .dockerignore lets through', () => {
-    const sources = stages.flatMap(copies).filter((c) => !c.from).flatMap((c) => c.sources);
+    const sources = stages
+      .flatMap(copies)
+      .filter((c) => !c.from)
+      .flatMap((c) => c.sources);
     expect(sources.length).toBeGreaterThan(0);
     for (const source of sources) {
       const paths = contextPaths(posix.normalize(source));
@@ -395,7 +430,11 @@ describe('Dockerfile', () => {
         const c = copies(stage).find((x) => x.line === i.line)!;
         return c.from ? [] : copiedPaths(stage, c);
       });
-    const has = (rel: string) => present.some((p) => { const want = posix.join(dir, rel); return want === p || want.startsWith(p + '/'); });
+    const has = (rel: string) =>
+      present.some((p) => {
+        const want = posix.join(dir, rel);
+        return want === p || want.startsWith(p + '/');
+      });
 
     // Files named in the script itself (node scripts/x.mjs, tsc -p tsconfig.build.json, ...).
     const named = pkg.scripts.build.split(/\s+/).filter((w) => /^[\w./-]+\.(m?js|cjs|ts|json)$/.test(w));
@@ -404,12 +443,13 @@ describe('Dockerfile', () => {
     const needed = new Set(named);
     for (const file of named.filter((f) => /tsconfig.*\.json$/.test(f))) {
       let included = false; // the nearest `include` wins over the ones it extends
-      for (let cfg: string | undefined = file; cfg; ) {
+      for (let cfg: string | undefined = file; cfg;) {
         needed.add(cfg);
         const json = readJsonc(cfg) as { extends?: string; include?: string[] };
         if (json.include && !included) {
           included = true;
-          for (const inc of json.include) if (!/[*?]/.test(inc) && existsSync(join(ROOT, posix.dirname(cfg), inc))) needed.add(posix.join(posix.dirname(cfg), inc));
+          for (const inc of json.include)
+            if (!/[*?]/.test(inc) && existsSync(join(ROOT, posix.dirname(cfg), inc))) needed.add(posix.join(posix.dirname(cfg), inc));
         }
         cfg = json.extends ? posix.join(posix.dirname(cfg), json.extends) : undefined;
       }
@@ -426,7 +466,7 @@ describe('Dockerfile', () => {
     const project = /-p\s+(\S+)/.exec(pkg.scripts.build)?.[1] ?? 'tsconfig.json';
     let options: { outDir?: string; rootDir?: string } = {};
     const include: string[] = [];
-    for (let cfg: string | undefined = project; cfg; ) {
+    for (let cfg: string | undefined = project; cfg;) {
       const json = readJsonc(cfg) as { extends?: string; include?: string[]; compilerOptions?: typeof options };
       options = { ...json.compilerOptions, ...options };
       if (!include.length) include.push(...(json.include ?? []));
@@ -436,7 +476,10 @@ describe('Dockerfile', () => {
     const source = posix.join(options.rootDir ?? '.', posix.relative(options.outDir ?? '.', entry!)).replace(/\.js$/, '.ts');
     expect(source).toBe('src/main.ts');
     expect(existsSync(join(ROOT, source)), `${source} exists`).toBe(true);
-    expect(include.some((inc) => source === inc || source.startsWith(inc.replace(/\/?$/, '/'))), `${source} is in the build's include`).toBe(true);
+    expect(
+      include.some((inc) => source === inc || source.startsWith(inc.replace(/\/?$/, '/'))),
+      `${source} is in the build's include`,
+    ).toBe(true);
     expect(isIgnored(source)).toBe(false);
   });
 
@@ -445,20 +488,28 @@ describe('Dockerfile', () => {
     // never copies, and the runtime stage holds only dist/.
     const project = /-p\s+(\S+)/.exec(pkg.scripts.build)?.[1] ?? 'tsconfig.json';
     let allowJs: boolean | undefined;
-    for (let cfg: string | undefined = project; cfg && allowJs === undefined; ) {
+    for (let cfg: string | undefined = project; cfg && allowJs === undefined;) {
       const json = readJsonc(cfg) as { extends?: string; compilerOptions?: { allowJs?: boolean } };
       allowJs = json.compilerOptions?.allowJs;
       cfg = json.extends ? posix.join(posix.dirname(cfg), json.extends) : undefined;
     }
     const sources = filesUnder('src').filter((f) => /\.(m|c)?ts$/.test(f) && !f.startsWith('src/generated/'));
     const loaded = sources.flatMap((file) =>
-      [...read(file).matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => ({ file, target: posix.join(posix.dirname(file), m[1]) })),
+      [...read(file).matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => ({
+        file,
+        target: posix.join(posix.dirname(file), m[1]),
+      })),
     );
     for (const { file, target } of loaded) {
-      const compiledFrom = ['.ts', '.mts', '.cts'].map((ext) => target.replace(/\.(m|c)?js$/, ext)).find((f) => f !== target && existsSync(join(ROOT, f)));
+      const compiledFrom = ['.ts', '.mts', '.cts']
+        .map((ext) => target.replace(/\.(m|c)?js$/, ext))
+        .find((f) => f !== target && existsSync(join(ROOT, f)));
       if (compiledFrom) continue;
       expect(existsSync(join(ROOT, target)), `${file} loads ${target}, which exists`).toBe(true);
-      expect(/\.(m|c)?js$/.test(target) && allowJs === true, `${file} loads ${target}: tsc emits it only with "allowJs": true in ${project}`).toBe(true);
+      expect(
+        /\.(m|c)?js$/.test(target) && allowJs === true,
+        `${file} loads ${target}: tsc emits it only with "allowJs": true in ${project}`,
+      ).toBe(true);
     }
   });
 });
@@ -480,7 +531,14 @@ describe('.dockerignore', () => {
   });
 
   it('lets the sources through', () => {
-    for (const path of ['package.json', 'package-lock.json', 'src/main.ts', 'src/db/migrate.ts', 'prisma/schema.prisma', 'scripts/prisma-generate.mjs']) {
+    for (const path of [
+      'package.json',
+      'package-lock.json',
+      'src/main.ts',
+      'src/db/migrate.ts',
+      'prisma/schema.prisma',
+      'scripts/prisma-generate.mjs',
+    ]) {
       expect(isIgnored(path), path).toBe(false);
     }
   });

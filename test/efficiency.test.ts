@@ -12,7 +12,11 @@ beforeAll(async () => {
   const colleague = await signUpUser(t);
   for (let p = 0; p < 3; p++) {
     const project = await createProjectAs(t, owner.token);
-    await t.gql('mutation($i: AddProjectMemberInput!) { addProjectMember(input: $i) { __typename } }', { i: { projectId: project.id, userId: colleague.id } }, owner.token);
+    await t.gql(
+      'mutation($i: AddProjectMemberInput!) { addProjectMember(input: $i) { __typename } }',
+      { i: { projectId: project.id, userId: colleague.id } },
+      owner.token,
+    );
     const labels: string[] = [];
     for (const name of ['bug', 'feature']) {
       const res = await t.gql<{ createLabel: { label: { id: string } } }>(
@@ -27,7 +31,14 @@ beforeAll(async () => {
         Array.from({ length: 10 }, (_, i) =>
           t.gql(
             'mutation($i: CreateIssueInput!) { createIssue(input: $i) { __typename } }',
-            { i: { projectId: project.id, title: `Issue ${batch * 10 + i}`, assigneeId: i % 2 ? colleague.id : owner.id, labelIds: labels.slice(0, 1 + (i % 2)) } },
+            {
+              i: {
+                projectId: project.id,
+                title: `Issue ${batch * 10 + i}`,
+                assigneeId: i % 2 ? colleague.id : owner.id,
+                labelIds: labels.slice(0, 1 + (i % 2)),
+              },
+            },
             owner.token,
           ),
         ),
@@ -42,7 +53,11 @@ async function count(query: string, variables: Record<string, unknown>): Promise
   statements.length = 0;
   const res = await t.gql(query, variables, owner.token);
   expect(res.errors).toBeUndefined();
-  if (process.env.SHOW_SQL) console.log(statements.length, statements.map((s) => s.slice(0, 120)));
+  if (process.env.SHOW_SQL)
+    console.log(
+      statements.length,
+      statements.map((s) => s.slice(0, 120)),
+    );
   return { statements: statements.length, data: res.data };
 }
 
@@ -54,7 +69,10 @@ describe('SQL statements per request', () => {
     const small = await count(NESTED, { n: 2 });
     const large = await count(NESTED, { n: 100 });
     const issues = (data: unknown) =>
-      (data as { viewer: { projects: { edges: { node: { issues: { edges: unknown[] } } }[] } } }).viewer.projects.edges.reduce((sum, e) => sum + e.node.issues.edges.length, 0);
+      (data as { viewer: { projects: { edges: { node: { issues: { edges: unknown[] } } }[] } } }).viewer.projects.edges.reduce(
+        (sum, e) => sum + e.node.issues.edges.length,
+        0,
+      );
     expect(issues(small.data)).toBe(6);
     expect(issues(large.data)).toBe(300);
     expect(large.statements).toBe(small.statements);
@@ -79,7 +97,8 @@ describe('SQL statements per request', () => {
     const query = `query($id: ID!, $n: Int!, $after: String!) { project(id: $id) { issues(first: $n, after: $after) { edges { node { key assignee { name } labels { name } } } } } }`;
     const small = await count(query, { id, n: 2, after: issues.pageInfo.endCursor });
     const large = await count(query, { id, n: 50, after: issues.pageInfo.endCursor });
-    const keys = (data: unknown) => (data as { project: { issues: { edges: { node: { key: string } }[] } } }).project.issues.edges.map((e) => e.node.key);
+    const keys = (data: unknown) =>
+      (data as { project: { issues: { edges: { node: { key: string } }[] } } }).project.issues.edges.map((e) => e.node.key);
     expect(keys(large.data).slice(0, 2)).toEqual(keys(small.data));
     expect(keys(large.data)).toHaveLength(50);
     expect(large.statements).toBe(small.statements);
@@ -90,7 +109,11 @@ describe('SQL statements per request', () => {
   });
 
   it('stay the same for members and labels of a project', async () => {
-    const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>('{ viewer { projects(first: 1) { edges { node { id } } } } }', {}, owner.token);
+    const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>(
+      '{ viewer { projects(first: 1) { edges { node { id } } } } }',
+      {},
+      owner.token,
+    );
     const id = projects.data.viewer.projects.edges[0].node.id;
     const query = `query($id: ID!, $n: Int!) { project(id: $id) { members(first: $n) { edges { node { role user { name } } } } labels(first: $n) { edges { node { name } } } } }`;
     const small = await count(query, { id, n: 1 });

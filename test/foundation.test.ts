@@ -38,7 +38,9 @@ describe('accounts', () => {
 
   it('refuses a duplicate email whatever its case, and bad input field by field', async () => {
     const user = await signUpUser(t);
-    const dup = await t.gql<{ signUp: { code: string } }>(SIGN_UP, { input: { email: user.email.toUpperCase(), name: 'X', password: 'another password' } });
+    const dup = await t.gql<{ signUp: { code: string } }>(SIGN_UP, {
+      input: { email: user.email.toUpperCase(), name: 'X', password: 'another password' },
+    });
     expect(dup.data.signUp.code).toBe('CONFLICT');
     const bad = await t.gql<{ signUp: { code: string; fieldErrors: { field: string }[] } }>(SIGN_UP, {
       input: { email: 'not-an-email', name: '', password: 'short' },
@@ -53,11 +55,19 @@ describe('accounts', () => {
 
   it('logs in with the right password only; unknown email and wrong password look the same', async () => {
     const user = await signUpUser(t);
-    const ok = await t.gql<{ logIn: { accessToken: string; user: { id: string } } }>(LOG_IN, { input: { email: user.email, password: user.password } });
+    const ok = await t.gql<{ logIn: { accessToken: string; user: { id: string } } }>(LOG_IN, {
+      input: { email: user.email, password: user.password },
+    });
     expect(ok.data.logIn.user.id).toBe(user.id);
     const wrong = await t.gql<{ logIn: unknown }>(LOG_IN, { input: { email: user.email, password: 'wrong password!' } });
-    const unknown = await t.gql<{ logIn: unknown }>(LOG_IN, { input: { email: `${unique('nobody-')}@example.com`, password: 'wrong password!' } });
-    expect(wrong.data.logIn).toEqual({ __typename: 'InvalidCredentialsError', code: 'INVALID_CREDENTIALS', message: 'The email or password is incorrect' });
+    const unknown = await t.gql<{ logIn: unknown }>(LOG_IN, {
+      input: { email: `${unique('nobody-')}@example.com`, password: 'wrong password!' },
+    });
+    expect(wrong.data.logIn).toEqual({
+      __typename: 'InvalidCredentialsError',
+      code: 'INVALID_CREDENTIALS',
+      message: 'The email or password is incorrect',
+    });
     expect(unknown.data.logIn).toEqual(wrong.data.logIn);
   });
 
@@ -86,10 +96,20 @@ describe('projects and issues', () => {
       owner.token,
     );
     expect(first.data.createIssue.issue).toMatchObject({ key: `${project.key}-1`, number: 1, status: 'TODO', reporter: { id: owner.id } });
-    const second = await t.gql<{ createIssue: { issue: { key: string } } }>(CREATE_ISSUE, { input: { projectId: project.id, title: 'Second', assigneeId: owner.id } }, owner.token);
+    const second = await t.gql<{ createIssue: { issue: { key: string } } }>(
+      CREATE_ISSUE,
+      { input: { projectId: project.id, title: 'Second', assigneeId: owner.id } },
+      owner.token,
+    );
     expect(second.data.createIssue.issue.key).toBe(`${project.key}-2`);
 
-    const list = await t.gql<{ viewer: { projects: { edges: { node: { key: string; viewerRole: string; issues: { totalCount: number; edges: { node: { key: string } }[] } } }[] } } }>(
+    const list = await t.gql<{
+      viewer: {
+        projects: {
+          edges: { node: { key: string; viewerRole: string; issues: { totalCount: number; edges: { node: { key: string } }[] } } }[];
+        };
+      };
+    }>(
       `{ viewer { projects(first: 10) { edges { node { key viewerRole issues(first: 10) { totalCount edges { node { key } } } } } } } }`,
       {},
       owner.token,
@@ -99,7 +119,11 @@ describe('projects and issues', () => {
     expect(node.issues.totalCount).toBe(2);
     expect(node.issues.edges.map((e) => e.node.key)).toEqual([`${project.key}-2`, `${project.key}-1`]);
 
-    const byKey = await t.gql<{ issueByKey: { title: string } }>('query($k: String!) { issueByKey(key: $k) { title } }', { k: `${project.key.toLowerCase()}-1` }, owner.token);
+    const byKey = await t.gql<{ issueByKey: { title: string } }>(
+      'query($k: String!) { issueByKey(key: $k) { title } }',
+      { k: `${project.key.toLowerCase()}-1` },
+      owner.token,
+    );
     expect(byKey.data.issueByKey.title).toBe('First');
   });
 
@@ -121,19 +145,35 @@ describe('projects and issues', () => {
     const project = await createProjectAs(t, owner.token);
     await t.gql(CREATE_ISSUE, { input: { projectId: project.id, title: 'Secret' } }, owner.token);
 
-    const hidden = await t.gql<{ createIssue: { code: string; message: string } }>(CREATE_ISSUE, { input: { projectId: project.id, title: 'x' } }, outsider.token);
+    const hidden = await t.gql<{ createIssue: { code: string; message: string } }>(
+      CREATE_ISSUE,
+      { input: { projectId: project.id, title: 'x' } },
+      outsider.token,
+    );
     const missingId = Buffer.from('Project:00000000-0000-4000-8000-000000000000').toString('base64');
-    const missing = await t.gql<{ createIssue: { code: string; message: string } }>(CREATE_ISSUE, { input: { projectId: missingId, title: 'x' } }, outsider.token);
+    const missing = await t.gql<{ createIssue: { code: string; message: string } }>(
+      CREATE_ISSUE,
+      { input: { projectId: missingId, title: 'x' } },
+      outsider.token,
+    );
     expect(hidden.data.createIssue.code).toBe('NOT_FOUND');
     expect(hidden.data.createIssue).toEqual(missing.data.createIssue);
 
-    const byKey = await t.gql<{ issueByKey: null }>('query($k: String!) { issueByKey(key: $k) { title } }', { k: `${project.key}-1` }, outsider.token);
+    const byKey = await t.gql<{ issueByKey: null }>(
+      'query($k: String!) { issueByKey(key: $k) { title } }',
+      { k: `${project.key}-1` },
+      outsider.token,
+    );
     expect(byKey.data.issueByKey).toBeNull();
     const node = await t.gql<{ node: null }>('query($id: ID!) { node(id: $id) { id } }', { id: project.id }, outsider.token);
     expect(node.data.node).toBeNull();
     const own = await t.gql<{ node: { id: string } }>('query($id: ID!) { node(id: $id) { id } }', { id: project.id }, owner.token);
     expect(own.data.node.id).toBe(project.id);
-    const mine = await t.gql<{ viewer: { projects: { edges: unknown[] } } }>('{ viewer { projects(first: 100) { edges { node { id } } } } }', {}, outsider.token);
+    const mine = await t.gql<{ viewer: { projects: { edges: unknown[] } } }>(
+      '{ viewer { projects(first: 100) { edges { node { id } } } } }',
+      {},
+      outsider.token,
+    );
     expect(mine.data.viewer.projects.edges).toEqual([]);
   });
 
@@ -151,7 +191,11 @@ describe('projects and issues', () => {
     const project = await createProjectAs(t, owner.token, uniqueKey());
     const results = await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        t.gql<{ createIssue: { issue: { number: number } } }>(CREATE_ISSUE, { input: { projectId: project.id, title: `Race ${i}` } }, owner.token),
+        t.gql<{ createIssue: { issue: { number: number } } }>(
+          CREATE_ISSUE,
+          { input: { projectId: project.id, title: `Race ${i}` } },
+          owner.token,
+        ),
       ),
     );
     const numbers = results.map((r) => r.data.createIssue.issue.number).sort((a, b) => a - b);
@@ -209,7 +253,8 @@ describe('HTTP', () => {
         socket.on('close', () => resolve(answer.split('\r\n')[0]));
         socket.on('error', reject);
       });
-    const request = (headers: string) => `POST /graphql HTTP/1.1\r\nHost: trackr.test\r\nContent-Type: application/json\r\nConnection: close\r\n${headers}`;
+    const request = (headers: string) =>
+      `POST /graphql HTTP/1.1\r\nHost: trackr.test\r\nContent-Type: application/json\r\nConnection: close\r\n${headers}`;
     const query = JSON.stringify({ query: '{ viewer { id } }' });
     try {
       const chunk = (s: string) => `${Buffer.byteLength(s).toString(16)}\r\n${s}\r\n`;

@@ -24,7 +24,15 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
 
@@ -49,7 +57,9 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     await page.waitForSelector('.graphiql-query-editor', { timeout: 30_000 });
     expect(await page.title()).toBe('Trackr GraphiQL');
     await page.click('.graphiql-execute-button');
-    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('Query'), null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('Query'), null, {
+      timeout: 30_000,
+    });
     expect(outside).toEqual([]);
     await page.close();
   }, 90_000);

@@ -38,7 +38,10 @@ const inProject = (projectId: string): Scope => ({ kind: 'project', projectId })
 /** The documented rule: lists leave archived issues out unless the filter mentions `archived`. */
 function mentionsArchived(filter: IssueFilter | undefined): boolean {
   if (!filter) return false;
-  return filter.archived !== undefined || [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived);
+  return (
+    filter.archived !== undefined ||
+    [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived)
+  );
 }
 
 /** The issues the viewer should get for `filter`, given what `match` says about one issue. */
@@ -80,33 +83,65 @@ function errorOf(res: GqlResponse<unknown>): { message: string; code: string | u
 
 type FilterCase = { name: string; build: (f: Fixture) => { filter: IssueFilter; match: (x: IssueRecord) => boolean } };
 
-const visibleCreatedAt = () => expectedFor(undefined).map((x) => x.createdAt).sort((a, b) => dateOf(a) - dateOf(b));
+const visibleCreatedAt = () =>
+  expectedFor(undefined)
+    .map((x) => x.createdAt)
+    .sort((a, b) => dateOf(a) - dateOf(b));
 const parentIds = (fx: Fixture) => [...new Set(fx.issues.map((x) => x.parentId).filter((id): id is string => id !== null))];
 /** A moment between creating the issues and the later updates (when the last of the 60 was created). */
-const lastCreationUpdate = (fx: Fixture) => fx.issues.filter((x) => x.inViewerProject || x.projectId === fx.projects.P3).map((x) => x.createdAt).sort((a, b) => dateOf(a) - dateOf(b)).at(-1)!;
+const lastCreationUpdate = (fx: Fixture) =>
+  fx.issues
+    .filter((x) => x.inViewerProject || x.projectId === fx.projects.P3)
+    .map((x) => x.createdAt)
+    .sort((a, b) => dateOf(a) - dateOf(b))
+    .at(-1)!;
 
 const FILTER_CASES: FilterCase[] = [
   { name: 'projectId P1', build: (fx) => ({ filter: { projectId: fx.projects.P1 }, match: (x) => x.projectId === fx.projects.P1 }) },
   { name: 'projectId P2', build: (fx) => ({ filter: { projectId: fx.projects.P2 }, match: (x) => x.projectId === fx.projects.P2 }) },
-  { name: 'status in', build: () => ({ filter: { status: { in: ['TODO', 'IN_PROGRESS'] } }, match: (x) => ['TODO', 'IN_PROGRESS'].includes(x.status) }) },
-  { name: 'status notIn', build: () => ({ filter: { status: { notIn: ['DONE', 'CANCELED'] } }, match: (x) => !['DONE', 'CANCELED'].includes(x.status) }) },
-  { name: 'priority in', build: () => ({ filter: { priority: { in: ['HIGH', 'URGENT'] } }, match: (x) => ['HIGH', 'URGENT'].includes(x.priority) }) },
+  {
+    name: 'status in',
+    build: () => ({ filter: { status: { in: ['TODO', 'IN_PROGRESS'] } }, match: (x) => ['TODO', 'IN_PROGRESS'].includes(x.status) }),
+  },
+  {
+    name: 'status notIn',
+    build: () => ({ filter: { status: { notIn: ['DONE', 'CANCELED'] } }, match: (x) => !['DONE', 'CANCELED'].includes(x.status) }),
+  },
+  {
+    name: 'priority in',
+    build: () => ({ filter: { priority: { in: ['HIGH', 'URGENT'] } }, match: (x) => ['HIGH', 'URGENT'].includes(x.priority) }),
+  },
   { name: 'priority notIn', build: () => ({ filter: { priority: { notIn: ['NONE'] } }, match: (x) => x.priority !== 'NONE' }) },
   {
     name: 'assigneeId in (two users)',
-    build: (fx) => ({ filter: { assigneeId: { in: [fx.alice.id, fx.bob.id] } }, match: (x) => x.assigneeId === fx.alice.id || x.assigneeId === fx.bob.id }),
+    build: (fx) => ({
+      filter: { assigneeId: { in: [fx.alice.id, fx.bob.id] } },
+      match: (x) => x.assigneeId === fx.alice.id || x.assigneeId === fx.bob.id,
+    }),
   },
-  { name: 'assigneeId in (viewer)', build: (fx) => ({ filter: { assigneeId: { in: [fx.viewer.id] } }, match: (x) => x.assigneeId === fx.viewer.id }) },
+  {
+    name: 'assigneeId in (viewer)',
+    build: (fx) => ({ filter: { assigneeId: { in: [fx.viewer.id] } }, match: (x) => x.assigneeId === fx.viewer.id }),
+  },
   { name: 'assigneeId isNull true', build: () => ({ filter: { assigneeId: { isNull: true } }, match: (x) => x.assigneeId === null }) },
   { name: 'assigneeId isNull false', build: () => ({ filter: { assigneeId: { isNull: false } }, match: (x) => x.assigneeId !== null }) },
-  { name: 'reporterId in (one)', build: (fx) => ({ filter: { reporterId: { in: [fx.bob.id] } }, match: (x) => x.reporterId === fx.bob.id }) },
+  {
+    name: 'reporterId in (one)',
+    build: (fx) => ({ filter: { reporterId: { in: [fx.bob.id] } }, match: (x) => x.reporterId === fx.bob.id }),
+  },
   {
     name: 'reporterId in (two)',
-    build: (fx) => ({ filter: { reporterId: { in: [fx.viewer.id, fx.alice.id] } }, match: (x) => [fx.viewer.id, fx.alice.id].includes(x.reporterId) }),
+    build: (fx) => ({
+      filter: { reporterId: { in: [fx.viewer.id, fx.alice.id] } },
+      match: (x) => [fx.viewer.id, fx.alice.id].includes(x.reporterId),
+    }),
   },
   {
     name: 'parentId in (every parent, one of them deleted)',
-    build: (fx) => ({ filter: { parentId: { in: parentIds(fx) } }, match: (x) => x.parentId !== null && parentIds(fx).includes(x.parentId) }),
+    build: (fx) => ({
+      filter: { parentId: { in: parentIds(fx) } },
+      match: (x) => x.parentId !== null && parentIds(fx).includes(x.parentId),
+    }),
   },
   { name: 'parentId isNull true', build: () => ({ filter: { parentId: { isNull: true } }, match: (x) => x.parentId === null }) },
   { name: 'parentId isNull false', build: () => ({ filter: { parentId: { isNull: false } }, match: (x) => x.parentId !== null }) },
@@ -143,7 +178,10 @@ const FILTER_CASES: FilterCase[] = [
     build: () => {
       const times = visibleCreatedAt();
       const [from, to] = [times[5], times[25]];
-      return { filter: { createdAt: { gte: from, lt: to } }, match: (x) => dateOf(x.createdAt) >= dateOf(from) && dateOf(x.createdAt) < dateOf(to) };
+      return {
+        filter: { createdAt: { gte: from, lt: to } },
+        match: (x) => dateOf(x.createdAt) >= dateOf(from) && dateOf(x.createdAt) < dateOf(to),
+      };
     },
   },
   {
@@ -176,23 +214,47 @@ const FILTER_CASES: FilterCase[] = [
   },
   {
     name: 'dueDate gte/lte (inclusive, ties)',
-    build: () => ({ filter: { dueDate: { gte: '2026-03-01', lte: '2026-03-15' } }, match: (x) => x.dueDate !== null && x.dueDate >= '2026-03-01' && x.dueDate <= '2026-03-15' }),
+    build: () => ({
+      filter: { dueDate: { gte: '2026-03-01', lte: '2026-03-15' } },
+      match: (x) => x.dueDate !== null && x.dueDate >= '2026-03-01' && x.dueDate <= '2026-03-15',
+    }),
   },
-  { name: 'dueDate lt', build: () => ({ filter: { dueDate: { lt: '2026-03-01' } }, match: (x) => x.dueDate !== null && x.dueDate < '2026-03-01' }) },
-  { name: 'dueDate gt', build: () => ({ filter: { dueDate: { gt: '2026-03-01' } }, match: (x) => x.dueDate !== null && x.dueDate > '2026-03-01' }) },
+  {
+    name: 'dueDate lt',
+    build: () => ({ filter: { dueDate: { lt: '2026-03-01' } }, match: (x) => x.dueDate !== null && x.dueDate < '2026-03-01' }),
+  },
+  {
+    name: 'dueDate gt',
+    build: () => ({ filter: { dueDate: { gt: '2026-03-01' } }, match: (x) => x.dueDate !== null && x.dueDate > '2026-03-01' }),
+  },
   { name: 'dueDate isNull true', build: () => ({ filter: { dueDate: { isNull: true } }, match: (x) => x.dueDate === null }) },
   { name: 'dueDate isNull false', build: () => ({ filter: { dueDate: { isNull: false } }, match: (x) => x.dueDate !== null }) },
   { name: 'archived true', build: () => ({ filter: { archived: true }, match: (x) => x.archived }) },
   { name: 'archived false', build: () => ({ filter: { archived: false }, match: (x) => !x.archived }) },
-  { name: 'search, lower case, title or description', build: () => ({ filter: { search: 'needle' }, match: (x) => text(x).includes('needle') }) },
+  {
+    name: 'search, lower case, title or description',
+    build: () => ({ filter: { search: 'needle' }, match: (x) => text(x).includes('needle') }),
+  },
   { name: 'search, upper case', build: () => ({ filter: { search: 'NEEDLE' }, match: (x) => text(x).includes('needle') }) },
-  { name: 'search, mixed case word in titles only', build: () => ({ filter: { search: 'HayStack' }, match: (x) => text(x).includes('haystack') }) },
-  { name: 'search "50%" is literal, not a LIKE wildcard', build: () => ({ filter: { search: '50%' }, match: (x) => text(x).includes('50%') }) },
-  { name: 'search "0_5" is literal, not a LIKE wildcard', build: () => ({ filter: { search: '0_5' }, match: (x) => text(x).includes('0_5') }) },
+  {
+    name: 'search, mixed case word in titles only',
+    build: () => ({ filter: { search: 'HayStack' }, match: (x) => text(x).includes('haystack') }),
+  },
+  {
+    name: 'search "50%" is literal, not a LIKE wildcard',
+    build: () => ({ filter: { search: '50%' }, match: (x) => text(x).includes('50%') }),
+  },
+  {
+    name: 'search "0_5" is literal, not a LIKE wildcard',
+    build: () => ({ filter: { search: '0_5' }, match: (x) => text(x).includes('0_5') }),
+  },
   // Combinations.
   {
     name: 'or: TODO or URGENT',
-    build: () => ({ filter: { or: [{ status: { in: ['TODO'] } }, { priority: { in: ['URGENT'] } }] }, match: (x) => x.status === 'TODO' || x.priority === 'URGENT' }),
+    build: () => ({
+      filter: { or: [{ status: { in: ['TODO'] } }, { priority: { in: ['URGENT'] } }] },
+      match: (x) => x.status === 'TODO' || x.priority === 'URGENT',
+    }),
   },
   { name: 'not: assigned', build: () => ({ filter: { not: { assigneeId: { isNull: true } } }, match: (x) => x.assigneeId !== null }) },
   {
@@ -218,14 +280,23 @@ const FILTER_CASES: FilterCase[] = [
   },
   {
     name: 'or with archived: archived ones, or urgent ones archived or not',
-    build: () => ({ filter: { or: [{ archived: true }, { priority: { in: ['URGENT'] } }] }, match: (x) => x.archived || x.priority === 'URGENT' }),
+    build: () => ({
+      filter: { or: [{ archived: true }, { priority: { in: ['URGENT'] } }] },
+      match: (x) => x.archived || x.priority === 'URGENT',
+    }),
   },
   { name: 'not archived', build: () => ({ filter: { not: { archived: true } }, match: (x) => !x.archived }) },
   {
     name: 'and: archived in P1',
-    build: (fx) => ({ filter: { and: [{ archived: true }, { projectId: fx.projects.P1 }] }, match: (x) => x.archived && x.projectId === fx.projects.P1 }),
+    build: (fx) => ({
+      filter: { and: [{ archived: true }, { projectId: fx.projects.P1 }] },
+      match: (x) => x.archived && x.projectId === fx.projects.P1,
+    }),
   },
-  { name: 'not not', build: (fx) => ({ filter: { not: { not: { reporterId: { in: [fx.alice.id] } } } }, match: (x) => x.reporterId === fx.alice.id }) },
+  {
+    name: 'not not',
+    build: (fx) => ({ filter: { not: { not: { reporterId: { in: [fx.alice.id] } } } }, match: (x) => x.reporterId === fx.alice.id }),
+  },
   {
     name: 'or: search or every label of P2',
     build: (fx) => ({
@@ -235,7 +306,10 @@ const FILTER_CASES: FilterCase[] = [
   },
   {
     name: 'or: a hidden project or P1 gives P1 only',
-    build: (fx) => ({ filter: { or: [{ projectId: fx.projects.P3 }, { projectId: fx.projects.P1 }] }, match: (x) => x.projectId === fx.projects.P1 }),
+    build: (fx) => ({
+      filter: { or: [{ projectId: fx.projects.P3 }, { projectId: fx.projects.P1 }] },
+      match: (x) => x.projectId === fx.projects.P1,
+    }),
   },
   {
     name: 'nesting 4 deep (the limit) works',
@@ -291,22 +365,47 @@ describe('filters', () => {
 const FIELDS = ['PRIORITY', 'STATUS', 'DUE_DATE', 'CREATED_AT', 'UPDATED_AT', 'NUMBER'] as const;
 const ORDERINGS: IssueOrder[][] = [
   ...FIELDS.flatMap((field) => (['ASC', 'DESC'] as const).map((direction) => [{ field, direction }])),
-  [{ field: 'STATUS', direction: 'ASC' }, { field: 'PRIORITY', direction: 'DESC' }],
-  [{ field: 'DUE_DATE', direction: 'ASC' }, { field: 'PRIORITY', direction: 'DESC' }, { field: 'NUMBER', direction: 'ASC' }],
-  [{ field: 'PRIORITY', direction: 'DESC' }, { field: 'DUE_DATE', direction: 'DESC' }, { field: 'CREATED_AT', direction: 'ASC' }],
-  [{ field: 'NUMBER', direction: 'DESC' }, { field: 'STATUS', direction: 'ASC' }],
-  [{ field: 'DUE_DATE', direction: 'DESC' }, { field: 'UPDATED_AT', direction: 'ASC' }],
+  [
+    { field: 'STATUS', direction: 'ASC' },
+    { field: 'PRIORITY', direction: 'DESC' },
+  ],
+  [
+    { field: 'DUE_DATE', direction: 'ASC' },
+    { field: 'PRIORITY', direction: 'DESC' },
+    { field: 'NUMBER', direction: 'ASC' },
+  ],
+  [
+    { field: 'PRIORITY', direction: 'DESC' },
+    { field: 'DUE_DATE', direction: 'DESC' },
+    { field: 'CREATED_AT', direction: 'ASC' },
+  ],
+  [
+    { field: 'NUMBER', direction: 'DESC' },
+    { field: 'STATUS', direction: 'ASC' },
+  ],
+  [
+    { field: 'DUE_DATE', direction: 'DESC' },
+    { field: 'UPDATED_AT', direction: 'ASC' },
+  ],
 ];
-const describeOrder = (orderBy: IssueOrder[] | undefined) => (orderBy ? orderBy.map((o) => `${o.field} ${o.direction}`).join(', ') : 'default');
+const describeOrder = (orderBy: IssueOrder[] | undefined) =>
+  orderBy ? orderBy.map((o) => `${o.field} ${o.direction}`).join(', ') : 'default';
 
 describe('ordering', () => {
-  it.each(ORDERINGS.map((orderBy) => ({ orderBy, name: describeOrder(orderBy) })))('$name, ties broken by id, in every scope', async ({ orderBy }) => {
-    for (const scope of [ALL, inProject(f.projects.P1), inProject(f.projects.P2)]) {
-      const ids = idsOf(await pageAs(scope, { orderBy, first: 100 }));
-      const expected = expectedOrder(expectedFor(undefined, () => true, scope), orderBy, ids);
-      expect(titlesOf(ids), `${describeOrder(orderBy)} in ${JSON.stringify(scope)}`).toEqual(titlesOf(expected));
-    }
-  });
+  it.each(ORDERINGS.map((orderBy) => ({ orderBy, name: describeOrder(orderBy) })))(
+    '$name, ties broken by id, in every scope',
+    async ({ orderBy }) => {
+      for (const scope of [ALL, inProject(f.projects.P1), inProject(f.projects.P2)]) {
+        const ids = idsOf(await pageAs(scope, { orderBy, first: 100 }));
+        const expected = expectedOrder(
+          expectedFor(undefined, () => true, scope),
+          orderBy,
+          ids,
+        );
+        expect(titlesOf(ids), `${describeOrder(orderBy)} in ${JSON.stringify(scope)}`).toEqual(titlesOf(expected));
+      }
+    },
+  );
 
   it('defaults to newest first', async () => {
     const ids = idsOf(await pageAs(ALL, { first: 100 }));
@@ -319,7 +418,10 @@ describe('ordering', () => {
       const dueDates = ids.map((id) => f.issues.find((x) => x.id === id)!.dueDate);
       const firstNull = dueDates.indexOf(null);
       expect(firstNull, direction).toBeGreaterThan(0);
-      expect(dueDates.slice(firstNull).every((d) => d === null), direction).toBe(true);
+      expect(
+        dueDates.slice(firstNull).every((d) => d === null),
+        direction,
+      ).toBe(true);
     }
   });
 
@@ -375,18 +477,33 @@ async function walkBackward(scope: Scope, args: ListArgs, size: number, total: n
   throw new Error(`backward walk did not end; saw ${ids.length} of ${total}`);
 }
 
-type PagingCase = { name: string; scope: (f: Fixture) => Scope; filter?: { filter: IssueFilter; match: (x: IssueRecord) => boolean }; orderBy?: IssueOrder[] };
+type PagingCase = {
+  name: string;
+  scope: (f: Fixture) => Scope;
+  filter?: { filter: IssueFilter; match: (x: IssueRecord) => boolean };
+  orderBy?: IssueOrder[];
+};
 const PAGING_CASES: PagingCase[] = [
   { name: 'default order', scope: () => ALL },
   { name: 'PRIORITY DESC (many ties)', scope: () => ALL, orderBy: [{ field: 'PRIORITY', direction: 'DESC' }] },
   { name: 'STATUS ASC (many ties)', scope: () => ALL, orderBy: [{ field: 'STATUS', direction: 'ASC' }] },
   { name: 'DUE_DATE ASC (ties and nulls)', scope: () => ALL, orderBy: [{ field: 'DUE_DATE', direction: 'ASC' }] },
-  { name: 'DUE_DATE DESC, STATUS ASC', scope: () => ALL, orderBy: [{ field: 'DUE_DATE', direction: 'DESC' }, { field: 'STATUS', direction: 'ASC' }] },
+  {
+    name: 'DUE_DATE DESC, STATUS ASC',
+    scope: () => ALL,
+    orderBy: [
+      { field: 'DUE_DATE', direction: 'DESC' },
+      { field: 'STATUS', direction: 'ASC' },
+    ],
+  },
   {
     name: 'assigned only, STATUS ASC, DUE_DATE ASC',
     scope: () => ALL,
     filter: { filter: { not: { assigneeId: { isNull: true } } }, match: (x) => x.assigneeId !== null },
-    orderBy: [{ field: 'STATUS', direction: 'ASC' }, { field: 'DUE_DATE', direction: 'ASC' }],
+    orderBy: [
+      { field: 'STATUS', direction: 'ASC' },
+      { field: 'DUE_DATE', direction: 'ASC' },
+    ],
   },
   {
     name: 'archived included, NUMBER ASC (numbers repeat across projects)',
@@ -397,13 +514,23 @@ const PAGING_CASES: PagingCase[] = [
   {
     name: 'Project.issues of P1, DUE_DATE ASC, PRIORITY DESC',
     scope: (fx) => inProject(fx.projects.P1),
-    orderBy: [{ field: 'DUE_DATE', direction: 'ASC' }, { field: 'PRIORITY', direction: 'DESC' }],
+    orderBy: [
+      { field: 'DUE_DATE', direction: 'ASC' },
+      { field: 'PRIORITY', direction: 'DESC' },
+    ],
   },
-  { name: 'Project.issues of P2, PRIORITY ASC', scope: (fx) => inProject(fx.projects.P2), orderBy: [{ field: 'PRIORITY', direction: 'ASC' }] },
+  {
+    name: 'Project.issues of P2, PRIORITY ASC',
+    scope: (fx) => inProject(fx.projects.P2),
+    orderBy: [{ field: 'PRIORITY', direction: 'ASC' }],
+  },
   {
     name: 'Project.issues of P1, URGENT or TODO, UPDATED_AT DESC',
     scope: (fx) => inProject(fx.projects.P1),
-    filter: { filter: { or: [{ status: { in: ['TODO'] } }, { priority: { in: ['URGENT'] } }] }, match: (x) => x.status === 'TODO' || x.priority === 'URGENT' },
+    filter: {
+      filter: { or: [{ status: { in: ['TODO'] } }, { priority: { in: ['URGENT'] } }] },
+      match: (x) => x.status === 'TODO' || x.priority === 'URGENT',
+    },
     orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }],
   },
 ];
@@ -429,7 +556,11 @@ describe('paging', () => {
 
   it('gives an empty page with no cursors and no neighbours when nothing matches', async () => {
     const page = await pageAs(ALL, { filter: { search: 'no issue has this text' }, first: 7 });
-    expect(page).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } });
+    expect(page).toEqual({
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    });
   });
 
   it('pages 20 at a time by default', async () => {
@@ -506,14 +637,17 @@ describe('paging while the list changes', () => {
 const cursorOf = (payload: string) => Buffer.from(payload).toString('base64');
 
 describe('bounds', () => {
-  it.each([{ first: 0 }, { first: 101 }, { last: 101 }, { first: -1 }, { last: 0 }, { last: -1 }])('refuses %o with BAD_USER_INPUT', async (args) => {
-    for (const scope of [ALL, inProject(f.projects.P1)]) {
-      const { res } = await listIssues(t, f.viewer.token, scope, args);
-      const error = errorOf(res);
-      expect(error.code, JSON.stringify(scope)).toBe('BAD_USER_INPUT');
-      expect(error.message).toMatch(/first|last/);
-    }
-  });
+  it.each([{ first: 0 }, { first: 101 }, { last: 101 }, { first: -1 }, { last: 0 }, { last: -1 }])(
+    'refuses %o with BAD_USER_INPUT',
+    async (args) => {
+      for (const scope of [ALL, inProject(f.projects.P1)]) {
+        const { res } = await listIssues(t, f.viewer.token, scope, args);
+        const error = errorOf(res);
+        expect(error.code, JSON.stringify(scope)).toBe('BAD_USER_INPUT');
+        expect(error.message).toMatch(/first|last/);
+      }
+    },
+  );
 
   it('accepts first: 100 and last: 1', async () => {
     expect((await pageAs(ALL, { first: 100 })).edges).toHaveLength(expectedFor(undefined).length);
@@ -528,7 +662,10 @@ describe('bounds', () => {
     { name: 'a cursor holding an object', cursor: cursorOf('GPC:O:{"id":1}') },
   ])('refuses a garbage cursor ($name) with BAD_USER_INPUT, after and before, in every scope', async ({ cursor }) => {
     for (const scope of [ALL, inProject(f.projects.P1)]) {
-      for (const args of [{ first: 5, after: cursor }, { last: 5, before: cursor }]) {
+      for (const args of [
+        { first: 5, after: cursor },
+        { last: 5, before: cursor },
+      ]) {
         const { res } = await listIssues(t, f.viewer.token, scope, args);
         expect(errorOf(res).code, `${JSON.stringify(scope)} ${JSON.stringify(args)}`).toBe('BAD_USER_INPUT');
       }
@@ -559,7 +696,10 @@ describe('bounds', () => {
     // Written as text: JSON.stringify itself runs out of stack on such an object.
     const levels = Array.from({ length: 5000 }, (_, i) => (['and', 'or', 'not'] as const)[i % 3]);
     const open = levels.map((op) => (op === 'not' ? '{"not":' : `{"${op}":[`)).join('');
-    const close = levels.map((op) => (op === 'not' ? '}' : ']}')).reverse().join('');
+    const close = levels
+      .map((op) => (op === 'not' ? '}' : ']}'))
+      .reverse()
+      .join('');
     const body = `{"query":"query($f: IssueFilter) { issues(first: 5, filter: $f) { totalCount } }","variables":{"f":${open}{"search":"x"}${close}}}`;
     expect(body.length).toBeLessThan(t.config.maxBodyBytes);
     const response = await t.app.fetch('http://trackr.test/graphql', {
@@ -579,7 +719,10 @@ describe('bounds', () => {
     ];
     for (const scope of [ALL, inProject(f.projects.P1)]) {
       expect((await listIssues(t, f.viewer.token, scope, { orderBy: three, first: 5 })).res.errors).toBeUndefined();
-      const { res } = await listIssues(t, f.viewer.token, scope, { orderBy: [...three, { field: 'DUE_DATE', direction: 'ASC' }], first: 5 });
+      const { res } = await listIssues(t, f.viewer.token, scope, {
+        orderBy: [...three, { field: 'DUE_DATE', direction: 'ASC' }],
+        first: 5,
+      });
       const error = errorOf(res);
       expect(error.code, JSON.stringify(scope)).toBe('BAD_USER_INPUT');
       expect(error.message).toMatch(/3 keys/);
@@ -599,7 +742,11 @@ describe('visibility', () => {
   });
 
   it('filtering by a project the viewer is not in answers exactly like a random project id', async () => {
-    const empty = { totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } };
+    const empty = {
+      totalCount: 0,
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+    };
     for (const projectId of [f.projects.P3, f.projects.deleted, randomGlobalId('Project')]) {
       expect(await pageAs(ALL, { filter: { projectId }, first: 10 }), projectId).toEqual(empty);
       expect(await pageAs(ALL, { filter: { projectId, archived: true }, first: 10 }), projectId).toEqual(empty);

@@ -91,7 +91,16 @@ describe('createIssue', () => {
     }
 
     const defaults = await newIssue(t, team.member.token, { projectId: project.id, title: 'Defaults' });
-    expect(defaults).toMatchObject({ status: 'TODO', priority: 'NONE', estimate: null, dueDate: null, assignee: null, parent: null, labels: [], description: '' });
+    expect(defaults).toMatchObject({
+      status: 'TODO',
+      priority: 'NONE',
+      estimate: null,
+      dueDate: null,
+      assignee: null,
+      parent: null,
+      labels: [],
+      description: '',
+    });
     const done = await newIssue(t, team.member.token, { projectId: project.id, title: 'Born done', status: 'DONE' });
     expect(done.closedAt).not.toBeNull();
   });
@@ -158,12 +167,16 @@ describe('updateIssue', () => {
     expect(twoFields).toEqual({ ...retitled, status: 'IN_REVIEW', priority: 'URGENT', version: 3 });
 
     // The same values again, and an empty update: nothing changes, not even the version.
-    const noop = issueOf(await updateIssue(t, team.owner.token, { id: created.id, title: 'Renamed', status: 'IN_REVIEW', estimate: 3, dueDate: '2030-01-01' }));
+    const noop = issueOf(
+      await updateIssue(t, team.owner.token, { id: created.id, title: 'Renamed', status: 'IN_REVIEW', estimate: 3, dueDate: '2030-01-01' }),
+    );
     expect(noop).toEqual(twoFields);
     expect(issueOf(await updateIssue(t, team.owner.token, { id: created.id }))).toEqual(twoFields);
     const eventsBeforeClear = (await historyOf(t, team.owner.token, created.id)).length;
 
-    const cleared = issueOf(await updateIssue(t, team.member.token, { id: created.id, assigneeId: null, dueDate: null, estimate: null, parentId: null }));
+    const cleared = issueOf(
+      await updateIssue(t, team.member.token, { id: created.id, assigneeId: null, dueDate: null, estimate: null, parentId: null }),
+    );
     expect(cleared).toEqual({ ...twoFields, assignee: null, dueDate: null, estimate: null, parent: null, version: 4 });
     expect(await readIssue(t, team.viewer.token, created.id)).toEqual(cleared);
     expect((await historyOf(t, team.owner.token, created.id)).length).toBe(eventsBeforeClear + 4);
@@ -196,7 +209,10 @@ describe('updateIssue', () => {
     const v2 = issueOf(await updateIssue(t, team.member2.token, { id: issue.id, title: 'v2 by someone else', expectedVersion: 1 }));
     expect(v2.version).toBe(2);
 
-    const stale = failure(await updateIssue(t, team.member.token, { id: issue.id, title: 'my v2', priority: 'HIGH', expectedVersion: 1 }), 'CONFLICT');
+    const stale = failure(
+      await updateIssue(t, team.member.token, { id: issue.id, title: 'my v2', priority: 'HIGH', expectedVersion: 1 }),
+      'CONFLICT',
+    );
     expect(stale.__typename).toBe('ConflictError');
     expect(stale.currentIssue).toEqual({ id: issue.id, version: 2, title: 'v2 by someone else' });
     expect(await readIssue(t, team.member.token, issue.id)).toEqual(v2);
@@ -227,7 +243,9 @@ describe('updateIssue', () => {
       { parentId: parent.id },
       { labelIds: [l1.id, l2.id] },
     ];
-    const results = await Promise.all(changes.map((change, i) => updateIssue(t, writers[i % writers.length].token, { id: issue.id, ...change })));
+    const results = await Promise.all(
+      changes.map((change, i) => updateIssue(t, writers[i % writers.length].token, { id: issue.id, ...change })),
+    );
     results.forEach(issueOf);
 
     const final = await readIssue(t, team.viewer.token, issue.id);
@@ -246,9 +264,12 @@ describe('updateIssue', () => {
     // Every version was handed out exactly once.
     expect(results.map((r) => issueOf(r).version).sort((a, b) => a - b)).toEqual(changes.map((_, i) => i + 2));
     const events = await historyOf(t, team.viewer.token, issue.id);
-    expect(events.filter((e) => e.type === 'UPDATED').map((e) => e.field).sort()).toEqual(
-      ['assigneeId', 'description', 'dueDate', 'estimate', 'parentId', 'priority', 'status', 'title'],
-    );
+    expect(
+      events
+        .filter((e) => e.type === 'UPDATED')
+        .map((e) => e.field)
+        .sort(),
+    ).toEqual(['assigneeId', 'description', 'dueDate', 'estimate', 'parentId', 'priority', 'status', 'title']);
     expect(events.filter((e) => e.type === 'LABEL_ADDED')).toHaveLength(2);
   });
 
@@ -393,7 +414,9 @@ describe('parents', () => {
         updateIssue(t, team.member.token, { id: a.id, parentId: c.id }),
         updateIssue(t, team.member2.token, { id: c.id, parentId: b.id }),
       ]);
-      const parents = await Promise.all([a, b, c].map(async (issue) => (await readIssue(t, team.member.token, issue.id))?.parent?.id ?? null));
+      const parents = await Promise.all(
+        [a, b, c].map(async (issue) => (await readIssue(t, team.member.token, issue.id))?.parent?.id ?? null),
+      );
       if (parents[0] === c.id && parents[1] === a.id && parents[2] === b.id) cycles.push(round);
     }
     // Every parent check that walks into such a cycle then loops forever, holding a row lock and a connection.
@@ -432,7 +455,9 @@ describe('labels', () => {
 
     const renamed = labelOf(await updateLabel(t, team.admin.token, { id: created.id, name: 'defect', color: '#00FF00' }));
     expect(renamed).toEqual({ id: created.id, name: 'defect', color: '#00ff00', description: 'Broken' });
-    expect(labelOf(await updateLabel(t, team.owner.token, { id: created.id, description: 'Really broken' })).description).toBe('Really broken');
+    expect(labelOf(await updateLabel(t, team.owner.token, { id: created.id, description: 'Really broken' })).description).toBe(
+      'Really broken',
+    );
 
     const deleted = await deleteLabel(t, team.admin.token, created.id);
     expect(deleted).toEqual({ __typename: 'DeletePayload', deletedId: created.id });
@@ -446,7 +471,7 @@ describe('labels', () => {
     expect(list.project.labels.edges.map((e) => e.node.name)).toEqual(['feature']);
   });
 
-  it('replaces an issue\'s label set, lists labels by name, and drops deleted labels from issues', async () => {
+  it("replaces an issue's label set, lists labels by name, and drops deleted labels from issues", async () => {
     const team = await setUpTeam(t);
     const projectId = team.project.id;
     const [zeta, alpha, mid] = [
@@ -498,22 +523,25 @@ describe('history', () => {
 
     const events = await historyOf(t, team.viewer.token, issue.id);
     const view = events.map(({ type, field, fromValue, toValue, actor }) => ({ type, field, fromValue, toValue, actor: actor?.id }));
-    const E = (type: string, actor: string, field: string | null = null, fromValue: string | null = null, toValue: string | null = null) =>
-      ({ type, field, fromValue, toValue, actor });
+    const E = (
+      type: string,
+      actor: string,
+      field: string | null = null,
+      fromValue: string | null = null,
+      toValue: string | null = null,
+    ) => ({ type, field, fromValue, toValue, actor });
     // Events of one mutation share a timestamp, so compare those as sets.
     const bySet = <T>(list: T[]) => [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    expect(view.slice(0, 2)).toEqual([
-      E('CREATED', team.member.id),
-      E('UPDATED', team.member2.id, 'title', 'Tracked', 'Tracked closely'),
-    ]);
-    expect(bySet(view.slice(2, 4))).toEqual(bySet([
-      E('UPDATED', team.admin.id, 'status', 'TODO', 'IN_PROGRESS'),
-      E('UPDATED', team.admin.id, 'priority', 'NONE', 'HIGH'),
-    ]));
-    expect(bySet(view.slice(4, 6))).toEqual(bySet([
-      E('UPDATED', team.member.id, 'assigneeId', null, team.member2.id),
-      E('UPDATED', team.member.id, 'dueDate', '2030-05-01', null),
-    ]));
+    expect(view.slice(0, 2)).toEqual([E('CREATED', team.member.id), E('UPDATED', team.member2.id, 'title', 'Tracked', 'Tracked closely')]);
+    expect(bySet(view.slice(2, 4))).toEqual(
+      bySet([E('UPDATED', team.admin.id, 'status', 'TODO', 'IN_PROGRESS'), E('UPDATED', team.admin.id, 'priority', 'NONE', 'HIGH')]),
+    );
+    expect(bySet(view.slice(4, 6))).toEqual(
+      bySet([
+        E('UPDATED', team.member.id, 'assigneeId', null, team.member2.id),
+        E('UPDATED', team.member.id, 'dueDate', '2030-05-01', null),
+      ]),
+    );
     expect(view.slice(6)).toEqual([
       E('UPDATED', team.member.id, 'estimate', null, '5'),
       E('UPDATED', team.member.id, 'parentId', null, epic.id),
@@ -707,9 +735,18 @@ describe('never reveal', () => {
     const [event] = await historyOf(t, team.member.token, issue.id);
     const ids = [issue.id, comment.id, event.id, label.id];
     const lookups = `query($id: ID!, $key: String!) { issue(id: $id) { id } issueByKey(key: $key) { id } issues(first: 10) { totalCount } }`;
-    const nodes = (token: string) => t.gql<{ nodes: ({ __typename: string; id: string } | null)[] }>('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids }, token);
+    const nodes = (token: string) =>
+      t.gql<{ nodes: ({ __typename: string; id: string } | null)[] }>(
+        'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }',
+        { ids },
+        token,
+      );
 
-    expect(await query(t, lookups, { id: issue.id, key: issue.key }, team.viewer.token)).toEqual({ issue: { id: issue.id }, issueByKey: { id: issue.id }, issues: { totalCount: 1 } });
+    expect(await query(t, lookups, { id: issue.id, key: issue.key }, team.viewer.token)).toEqual({
+      issue: { id: issue.id },
+      issueByKey: { id: issue.id },
+      issues: { totalCount: 1 },
+    });
     expect((await nodes(team.viewer.token)).data.nodes).toEqual([
       { __typename: 'Issue', id: issue.id },
       { __typename: 'Comment', id: comment.id },
@@ -717,25 +754,64 @@ describe('never reveal', () => {
       { __typename: 'Label', id: label.id },
     ]);
 
-    expect(await query(t, lookups, { id: issue.id, key: issue.key }, team.outsider.token)).toEqual({ issue: null, issueByKey: null, issues: { totalCount: 0 } });
+    expect(await query(t, lookups, { id: issue.id, key: issue.key }, team.outsider.token)).toEqual({
+      issue: null,
+      issueByKey: null,
+      issues: { totalCount: 0 },
+    });
     expect((await nodes(team.outsider.token)).data.nodes).toEqual([null, null, null, null]);
     for (const id of ids) {
-      const [hidden, random] = [await nodeLookup(t, team.outsider.token, id), await nodeLookup(t, team.outsider.token, globalId(typenameOf(id)))];
+      const [hidden, random] = [
+        await nodeLookup(t, team.outsider.token, id),
+        await nodeLookup(t, team.outsider.token, globalId(typenameOf(id))),
+      ];
       expect(hidden.node).toBeNull();
       expect(hidden).toEqual(random);
     }
 
     const missing = { issue: globalId('Issue'), comment: globalId('Comment'), label: globalId('Label') };
     const pairs: [string, () => Promise<{ __typename: string }>, () => Promise<{ __typename: string }>][] = [
-      ['updateIssue', () => updateIssue(t, team.outsider.token, { id: issue.id, title: 'Mine now' }), () => updateIssue(t, team.outsider.token, { id: missing.issue, title: 'Mine now' })],
-      ['archiveIssue', () => issueAction(t, team.outsider.token, 'archiveIssue', issue.id), () => issueAction(t, team.outsider.token, 'archiveIssue', missing.issue)],
-      ['unarchiveIssue', () => issueAction(t, team.outsider.token, 'unarchiveIssue', issue.id), () => issueAction(t, team.outsider.token, 'unarchiveIssue', missing.issue)],
+      [
+        'updateIssue',
+        () => updateIssue(t, team.outsider.token, { id: issue.id, title: 'Mine now' }),
+        () => updateIssue(t, team.outsider.token, { id: missing.issue, title: 'Mine now' }),
+      ],
+      [
+        'archiveIssue',
+        () => issueAction(t, team.outsider.token, 'archiveIssue', issue.id),
+        () => issueAction(t, team.outsider.token, 'archiveIssue', missing.issue),
+      ],
+      [
+        'unarchiveIssue',
+        () => issueAction(t, team.outsider.token, 'unarchiveIssue', issue.id),
+        () => issueAction(t, team.outsider.token, 'unarchiveIssue', missing.issue),
+      ],
       ['deleteIssue', () => deleteIssue(t, team.outsider.token, issue.id), () => deleteIssue(t, team.outsider.token, missing.issue)],
-      ['restoreIssue', () => issueAction(t, team.outsider.token, 'restoreIssue', issue.id), () => issueAction(t, team.outsider.token, 'restoreIssue', missing.issue)],
-      ['addComment', () => addComment(t, team.outsider.token, issue.id, 'Hi'), () => addComment(t, team.outsider.token, missing.issue, 'Hi')],
-      ['updateComment', () => updateComment(t, team.outsider.token, comment.id, 'Hi'), () => updateComment(t, team.outsider.token, missing.comment, 'Hi')],
-      ['deleteComment', () => deleteComment(t, team.outsider.token, comment.id), () => deleteComment(t, team.outsider.token, missing.comment)],
-      ['updateLabel', () => updateLabel(t, team.outsider.token, { id: label.id, name: 'x' }), () => updateLabel(t, team.outsider.token, { id: missing.label, name: 'x' })],
+      [
+        'restoreIssue',
+        () => issueAction(t, team.outsider.token, 'restoreIssue', issue.id),
+        () => issueAction(t, team.outsider.token, 'restoreIssue', missing.issue),
+      ],
+      [
+        'addComment',
+        () => addComment(t, team.outsider.token, issue.id, 'Hi'),
+        () => addComment(t, team.outsider.token, missing.issue, 'Hi'),
+      ],
+      [
+        'updateComment',
+        () => updateComment(t, team.outsider.token, comment.id, 'Hi'),
+        () => updateComment(t, team.outsider.token, missing.comment, 'Hi'),
+      ],
+      [
+        'deleteComment',
+        () => deleteComment(t, team.outsider.token, comment.id),
+        () => deleteComment(t, team.outsider.token, missing.comment),
+      ],
+      [
+        'updateLabel',
+        () => updateLabel(t, team.outsider.token, { id: label.id, name: 'x' }),
+        () => updateLabel(t, team.outsider.token, { id: missing.label, name: 'x' }),
+      ],
       ['deleteLabel', () => deleteLabel(t, team.outsider.token, label.id), () => deleteLabel(t, team.outsider.token, missing.label)],
     ];
     for (const [name, hidden, random] of pairs) {
@@ -788,7 +864,7 @@ describe('never reveal', () => {
     failure(await updateIssue(t, team.member.token, { id: issue.id, title: 'After leaving' }), 'NOT_FOUND');
   });
 
-  it('does not let a member of two projects attach one project\'s labels, parents or members to the other\'s issues', async () => {
+  it("does not let a member of two projects attach one project's labels, parents or members to the other's issues", async () => {
     const team = await setUpTeam(t);
     const projectA = team.project.id;
     const projectB = await createProjectAs(t, team.member.token); // member is OWNER of B, MEMBER of A

@@ -16,8 +16,10 @@ const later = (name: string, sql: string) => migration(`29991231000000_${name}`,
 
 type Row = { migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number };
 const bookkeeping = async (pool: pg.Pool) =>
-  (await pool.query<Row>(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
-    FROM "_prisma_migrations" ORDER BY started_at, migration_name`)).rows;
+  (
+    await pool.query<Row>(`SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count
+    FROM "_prisma_migrations" ORDER BY started_at, migration_name`)
+  ).rows;
 const tableExists = async (pool: pg.Pool, name: string) =>
   (await pool.query<{ oid: string | null }>('SELECT to_regclass($1)::text AS oid', [name])).rows[0].oid !== null;
 
@@ -42,7 +44,10 @@ describe('migrate', () => {
   const names = real.map((m) => m.name);
 
   it('migrates a fresh database, records each migration like Prisma does, and is idempotent', async () => {
-    const folders = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const folders = readdirSync(MIGRATIONS_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     expect(names).toEqual(folders);
     const [pool] = await emptyDatabase();
 
@@ -76,7 +81,10 @@ describe('migrate', () => {
 
   it('rolls a failing migration back whole and records nothing for it', async () => {
     const [pool] = await emptyDatabase();
-    const broken = later('broken', 'CREATE TABLE partial_a (id int);\nCREATE TABLE partial_b (id int);\nSELECT no_such_column FROM partial_a;');
+    const broken = later(
+      'broken',
+      'CREATE TABLE partial_a (id int);\nCREATE TABLE partial_b (id int);\nSELECT no_such_column FROM partial_a;',
+    );
 
     const run = migrate(pool, undefined, [...real, broken]);
     await expect(run).rejects.toThrow(MigrationError);

@@ -70,7 +70,10 @@ const PROJECT_BY_KEY = 'query($key: String!) { projectByKey(key: $key) { id key 
 const NODE = 'query($id: ID!) { node(id: $id) { __typename id } }';
 const NODES = 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }';
 
-type ProjectList = { edges: { cursor: string; node: { id: string; key: string; name: string } }[]; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null } };
+type ProjectList = {
+  edges: { cursor: string; node: { id: string; key: string; name: string } }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+};
 const LIST_FIELDS = 'edges { cursor node { id key name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
 
 /** `projects(...)` and `viewer.projects(...)` with the same arguments; asserts they agree. */
@@ -150,17 +153,21 @@ const ACTIONS: Action[] = [
     name: 'changeProjectMemberRole',
     min: 'ADMIN',
     success: 'ProjectMemberPayload',
-    setup: async (team, spare) => void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
+    setup: async (team, spare) =>
+      void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
     attempt: (token, projectId, _team, spare) => changeRole(t, token, projectId, spare.id, 'MEMBER'),
-    reset: async (team, spare) => void ok(await changeRole(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
+    reset: async (team, spare) =>
+      void ok(await changeRole(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
   },
   {
     name: 'removeProjectMember',
     min: 'ADMIN',
     success: 'RemoveProjectMemberPayload',
-    setup: async (team, spare) => void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
+    setup: async (team, spare) =>
+      void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
     attempt: (token, projectId, _team, spare) => removeMember(t, token, projectId, spare.id),
-    reset: async (team, spare) => void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
+    reset: async (team, spare) =>
+      void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'VIEWER'), 'ProjectMemberPayload'),
   },
   {
     name: 'createLabel',
@@ -172,7 +179,8 @@ const ACTIONS: Action[] = [
     name: 'transferProjectOwnership',
     min: 'OWNER',
     success: 'ProjectPayload',
-    setup: async (team, spare) => void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'MEMBER'), 'ProjectMemberPayload'),
+    setup: async (team, spare) =>
+      void ok(await addMember(t, team.owner.token, team.project.id, spare.id, 'MEMBER'), 'ProjectMemberPayload'),
     attempt: (token, projectId, _team, spare) => transferOwnership(t, token, projectId, spare.id),
   },
   {
@@ -224,12 +232,28 @@ describe('permission matrix', () => {
       project(id: $id) { id viewerRole viewerCan { createIssue update administer delete transferOwnership leave }
         owner { id } members(first: 10) { edges { node { role } } } issues(first: 5) { totalCount } }
       projectByKey(key: $key) { id viewerRole } }`;
-    type Res = { project: { id: string; viewerRole: Role; viewerCan: Record<string, boolean>; owner: { id: string }; members: { edges: unknown[] }; issues: { totalCount: number } } | null; projectByKey: { id: string; viewerRole: Role } | null };
+    type Res = {
+      project: {
+        id: string;
+        viewerRole: Role;
+        viewerCan: Record<string, boolean>;
+        owner: { id: string };
+        members: { edges: unknown[] };
+        issues: { totalCount: number };
+      } | null;
+      projectByKey: { id: string; viewerRole: Role } | null;
+    };
     ok(await createIssue(t, team.member.token, { projectId: team.project.id, title: 'Readable by all' }), 'IssuePayload');
     for (const role of ROLES) {
       const res = await t.gql<Res>(query, { id: team.project.id, key: team.project.key }, team.byRole[role].token);
       expect(res.errors).toBeUndefined();
-      expect(res.data.project, role).toMatchObject({ id: team.project.id, viewerRole: role, viewerCan: expected[role], owner: { id: team.owner.id }, issues: { totalCount: 1 } });
+      expect(res.data.project, role).toMatchObject({
+        id: team.project.id,
+        viewerRole: role,
+        viewerCan: expected[role],
+        owner: { id: team.owner.id },
+        issues: { totalCount: 1 },
+      });
       expect(res.data.project?.members.edges, role).toHaveLength(4);
       expect(res.data.projectByKey, role).toEqual({ id: team.project.id, viewerRole: role });
     }
@@ -271,7 +295,10 @@ describe('createProject and updateProject', () => {
     for (const [label, input, field] of cases) {
       const res = await updateProject(t, team.admin.token, { id, ...input });
       expect(res, label).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
-      expect(res.fieldErrors?.map((f) => f.field), label).toContain(field);
+      expect(
+        res.fieldErrors?.map((f) => f.field),
+        label,
+      ).toContain(field);
     }
     expect(await projectState(t, team.owner.token, id)).toEqual(before);
   });
@@ -333,7 +360,10 @@ describe('deleteProject', () => {
       expect(reads.errors).toBeUndefined();
       expect(reads.data.issueByKey, role).toBeNull();
       expect(reads.data.issue, role).toBeNull();
-      expect(reads.data.issues.edges.map((e) => e.node.id), role).not.toContain(issue.id);
+      expect(
+        reads.data.issues.edges.map((e) => e.node.id),
+        role,
+      ).not.toContain(issue.id);
       expect(reads.data.issues.totalCount, role).toBe(0);
       expect(keysOf(await listProjects(token)), role).not.toContain(project.key);
       expect(keysOf(await listProjects(token, { filter: { archived: true } })), role).not.toContain(project.key);
@@ -381,7 +411,10 @@ describe('transferProjectOwnership', () => {
     ] as const) {
       const res = await transferOwnership(t, team.owner.token, team.project.id, newOwnerId);
       expect(res, label).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
-      expect(res.fieldErrors?.map((f) => f.field), label).toEqual(['newOwnerId']);
+      expect(
+        res.fieldErrors?.map((f) => f.field),
+        label,
+      ).toEqual(['newOwnerId']);
     }
     expect(await projectState(t, team.owner.token, team.project.id)).toEqual(before);
     expect(await roleIn(t, team.outsider.token, team.project.id)).toBeNull();
@@ -396,7 +429,10 @@ describe('addProjectMember', () => {
     const [byId, byEmail, asViewer] = await Promise.all([signUpUser(t), signUpUser(t), signUpUser(t)]);
     const first = ok(await addMember(t, team.admin.token, team.project.id, byId.id), 'ProjectMemberPayload');
     expect(first.member).toMatchObject({ role: 'MEMBER', user: { id: byId.id }, project: { id: team.project.id } });
-    const second = ok(await addMember(t, team.admin.token, team.project.id, { email: `  ${byEmail.email.toUpperCase()} ` }), 'ProjectMemberPayload');
+    const second = ok(
+      await addMember(t, team.admin.token, team.project.id, { email: `  ${byEmail.email.toUpperCase()} ` }),
+      'ProjectMemberPayload',
+    );
     expect(second.member).toMatchObject({ role: 'MEMBER', user: { id: byEmail.id } });
     const third = ok(await addMember(t, team.admin.token, team.project.id, { email: asViewer.email }, 'VIEWER'), 'ProjectMemberPayload');
     expect(third.member.role).toBe('VIEWER');
@@ -411,9 +447,15 @@ describe('addProjectMember', () => {
     const team = await createTeam(t);
     const id = team.project.id;
     for (const who of [team.member.id, { email: team.viewer.email.toUpperCase() }, team.owner.id]) {
-      expect(await addMember(t, team.admin.token, id, who), JSON.stringify(who)).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+      expect(await addMember(t, team.admin.token, id, who), JSON.stringify(who)).toMatchObject({
+        __typename: 'ConflictError',
+        code: 'CONFLICT',
+      });
     }
-    expect(await addMember(t, team.admin.token, id, { email: `${unique('nobody-')}@example.com` })).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(await addMember(t, team.admin.token, id, { email: `${unique('nobody-')}@example.com` })).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
     expect(await addMember(t, team.admin.token, id, globalId('User'))).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
 
     const gone = await signUpUser(t);
@@ -423,13 +465,22 @@ describe('addProjectMember', () => {
       gone.token,
     );
     expect(deactivated.data.deactivateAccount.__typename).toBe('DeactivateAccountPayload');
-    expect(await addMember(t, team.admin.token, id, { email: gone.email })).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(await addMember(t, team.admin.token, id, { email: gone.email })).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
 
     const newcomer = await signUpUser(t);
     const both = await mutateAdd({ projectId: id, userId: newcomer.id, email: newcomer.email }, team.owner.token);
     expect(both).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
-    expect(await mutateAdd({ projectId: id }, team.owner.token)).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
-    expect(await addMember(t, team.owner.token, id, { email: 'not-an-email' })).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+    expect(await mutateAdd({ projectId: id }, team.owner.token)).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+    });
+    expect(await addMember(t, team.owner.token, id, { email: 'not-an-email' })).toMatchObject({
+      __typename: 'ValidationError',
+      code: 'VALIDATION_FAILED',
+    });
 
     const before = await projectState(t, team.owner.token, id);
     expectForbidden(await addMember(t, team.admin.token, id, newcomer.id, 'OWNER'), 'admin adds an owner');
@@ -453,7 +504,10 @@ describe('changeProjectMemberRole', () => {
   it('lets admins change non-owners, but not touch owners nor grant OWNER', async () => {
     const team = await createTeam(t);
     const id = team.project.id;
-    expect(ok(await changeRole(t, team.admin.token, id, team.member.id, 'VIEWER'), 'ProjectMemberPayload').member).toMatchObject({ role: 'VIEWER', user: { id: team.member.id } });
+    expect(ok(await changeRole(t, team.admin.token, id, team.member.id, 'VIEWER'), 'ProjectMemberPayload').member).toMatchObject({
+      role: 'VIEWER',
+      user: { id: team.member.id },
+    });
     expect(await roleIn(t, team.member.token, id)).toBe('VIEWER');
     ok(await changeRole(t, team.admin.token, id, team.viewer.id, 'ADMIN'), 'ProjectMemberPayload');
     expect(await roleIn(t, team.viewer.token, id)).toBe('ADMIN');
@@ -464,14 +518,20 @@ describe('changeProjectMemberRole', () => {
     expectForbidden(await changeRole(t, team.admin.token, id, team.admin.id, 'OWNER'), 'admin promotes themself');
     expect(await projectState(t, team.owner.token, id)).toEqual(before);
 
-    expect(await changeRole(t, team.admin.token, id, team.outsider.id, 'MEMBER')).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(await changeRole(t, team.admin.token, id, team.outsider.id, 'MEMBER')).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
   });
 
   it('never demotes the last owner (CONFLICT); with two owners the primary owner moves to the one who stays', async () => {
     const team = await createTeam(t);
     const id = team.project.id;
     const before = await projectState(t, team.owner.token, id);
-    expect(await changeRole(t, team.owner.token, id, team.owner.id, 'ADMIN')).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+    expect(await changeRole(t, team.owner.token, id, team.owner.id, 'ADMIN')).toMatchObject({
+      __typename: 'ConflictError',
+      code: 'CONFLICT',
+    });
     expect(await projectState(t, team.owner.token, id)).toEqual(before);
 
     ok(await changeRole(t, team.owner.token, id, team.admin.id, 'OWNER'), 'ProjectMemberPayload');
@@ -479,7 +539,10 @@ describe('changeProjectMemberRole', () => {
     ok(await changeRole(t, team.admin.token, id, team.owner.id, 'MEMBER'), 'ProjectMemberPayload');
     expect(await roleIn(t, team.owner.token, id)).toBe('MEMBER');
     expect((await projectState(t, team.member.token, id))?.owner.id).toBe(team.admin.id);
-    expect(await changeRole(t, team.admin.token, id, team.admin.id, 'VIEWER')).toMatchObject({ __typename: 'ConflictError', code: 'CONFLICT' });
+    expect(await changeRole(t, team.admin.token, id, team.admin.id, 'VIEWER')).toMatchObject({
+      __typename: 'ConflictError',
+      code: 'CONFLICT',
+    });
   });
 });
 
@@ -488,9 +551,18 @@ describe('removeProjectMember', () => {
     const team = await createTeam(t);
     const { project } = team;
     const elsewhere = await sharedProject(team.owner, team.member);
-    const open = ok(await createIssue(t, team.owner.token, { projectId: project.id, title: 'Open', assigneeId: team.member.id, status: 'IN_PROGRESS' }), 'IssuePayload').issue;
-    const done = ok(await createIssue(t, team.owner.token, { projectId: project.id, title: 'Done', assigneeId: team.member.id, status: 'DONE' }), 'IssuePayload').issue;
-    const other = ok(await createIssue(t, team.owner.token, { projectId: elsewhere.id, title: 'Other project', assigneeId: team.member.id }), 'IssuePayload').issue;
+    const open = ok(
+      await createIssue(t, team.owner.token, { projectId: project.id, title: 'Open', assigneeId: team.member.id, status: 'IN_PROGRESS' }),
+      'IssuePayload',
+    ).issue;
+    const done = ok(
+      await createIssue(t, team.owner.token, { projectId: project.id, title: 'Done', assigneeId: team.member.id, status: 'DONE' }),
+      'IssuePayload',
+    ).issue;
+    const other = ok(
+      await createIssue(t, team.owner.token, { projectId: elsewhere.id, title: 'Other project', assigneeId: team.member.id }),
+      'IssuePayload',
+    ).issue;
 
     const removed = ok(await removeMember(t, team.admin.token, project.id, team.member.id), 'RemoveProjectMemberPayload');
     expect(removed).toMatchObject({ projectId: project.id, userId: team.member.id });
@@ -508,11 +580,19 @@ describe('removeProjectMember', () => {
     expect(errorOf(await createIssue(t, team.member.token, { projectId: project.id, title: 'x' }))).toEqual(
       errorOf(await createIssue(t, team.member.token, { projectId: missingId, title: 'x' })),
     );
-    expect(errorOf(await leaveProject(t, team.member.token, project.id))).toEqual(errorOf(await leaveProject(t, team.member.token, missingId)));
+    expect(errorOf(await leaveProject(t, team.member.token, project.id))).toEqual(
+      errorOf(await leaveProject(t, team.member.token, missingId)),
+    );
     expect((await projectState(t, team.owner.token, project.id))?.members.edges.map((e) => e.node.user.id)).not.toContain(team.member.id);
 
-    expect(await removeMember(t, team.admin.token, project.id, team.member.id)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    expect(await removeMember(t, team.admin.token, project.id, team.outsider.id)).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+    expect(await removeMember(t, team.admin.token, project.id, team.member.id)).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    expect(await removeMember(t, team.admin.token, project.id, team.outsider.id)).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
   });
 
   it('does not let an admin remove an owner, nor anyone remove the last owner', async () => {
@@ -549,7 +629,9 @@ describe('leaveProject', () => {
       expect(await lookup(user.token, project), role).toEqual({ byId: null, byKey: null, node: null });
       expect(keysOf(await listProjects(user.token)), role).toEqual([]);
     }
-    expect((await projectState(t, team.owner.token, project.id))?.members.edges).toEqual([{ node: { role: 'OWNER', user: { id: team.owner.id } } }]);
+    expect((await projectState(t, team.owner.token, project.id))?.members.edges).toEqual([
+      { node: { role: 'OWNER', user: { id: team.owner.id } } },
+    ]);
     const hidden = await leaveProject(t, team.outsider.token, project.id);
     expect(hidden).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
     expect(errorOf(hidden)).toEqual(errorOf(await leaveProject(t, team.outsider.token, globalId('Project'))));
@@ -582,13 +664,19 @@ describe('concurrent membership changes', () => {
 
   it('a double leave succeeds once and answers NOT_FOUND to the other', async () => {
     const team = await createTeam(t);
-    const outcomes = await Promise.all([leaveProject(t, team.member.token, team.project.id), leaveProject(t, team.member.token, team.project.id)]);
+    const outcomes = await Promise.all([
+      leaveProject(t, team.member.token, team.project.id),
+      leaveProject(t, team.member.token, team.project.id),
+    ]);
     expect(typenames(outcomes)).toEqual(['NotFoundError', 'RemoveProjectMemberPayload']);
   });
 
   it('leaving while being removed succeeds once and answers NOT_FOUND to the other', async () => {
     const team = await createTeam(t);
-    const outcomes = await Promise.all([removeMember(t, team.admin.token, team.project.id, team.member.id), leaveProject(t, team.member.token, team.project.id)]);
+    const outcomes = await Promise.all([
+      removeMember(t, team.admin.token, team.project.id, team.member.id),
+      leaveProject(t, team.member.token, team.project.id),
+    ]);
     expect(outcomes.map((o) => o.__typename)).toContain('RemoveProjectMemberPayload');
     expect(outcomes.filter((o) => o.__typename !== 'RemoveProjectMemberPayload').map((o) => o.code)).toEqual(['NOT_FOUND']);
     expect(await roleIn(t, team.member.token, team.project.id)).toBeNull();
@@ -610,7 +698,10 @@ describe('concurrent membership changes', () => {
   it('two owners leaving at once: one goes, the last one stays (CONFLICT)', async () => {
     const team = await createTeam(t);
     ok(await changeRole(t, team.owner.token, team.project.id, team.admin.id, 'OWNER'), 'ProjectMemberPayload');
-    const outcomes = await Promise.all([leaveProject(t, team.owner.token, team.project.id), leaveProject(t, team.admin.token, team.project.id)]);
+    const outcomes = await Promise.all([
+      leaveProject(t, team.owner.token, team.project.id),
+      leaveProject(t, team.admin.token, team.project.id),
+    ]);
     expect(typenames(outcomes)).toEqual(['ConflictError', 'RemoveProjectMemberPayload']);
     const state = await projectState(t, team.viewer.token, team.project.id);
     expect(state?.members.edges.filter((e) => e.node.role === 'OWNER').map((e) => e.node.user.id)).toEqual([state?.owner.id]);
@@ -649,7 +740,9 @@ describe('reading projects', () => {
     expect(keysOf(await listProjects(user.token, { filter, orderBy }))).toEqual(expected);
     expect(keysOf(await listProjects(user.token, { filter: { search: created.Echo.toLowerCase() } }))).toEqual([created.Echo]);
     expect(keysOf(await listProjects(user.token, { filter: { search: 'unrel' } }))).toEqual([other.key]);
-    expect(keysOf(await listProjects(user.token, { filter, orderBy: { field: 'NAME', direction: 'DESC' } }))).toEqual([...expected].reverse());
+    expect(keysOf(await listProjects(user.token, { filter, orderBy: { field: 'NAME', direction: 'DESC' } }))).toEqual(
+      [...expected].reverse(),
+    );
 
     const forward: string[] = [];
     let after: string | null = null;
@@ -696,8 +789,13 @@ describe('reading projects', () => {
       ['MEMBER', team.member.id],
       ['VIEWER', team.viewer.id],
     ];
-    type Members = { project: { members: { edges: { node: { role: Role; user: { id: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } };
-    const query = 'query($id: ID!, $after: String) { project(id: $id) { members(first: 2, after: $after) { edges { node { role user { id } } } pageInfo { hasNextPage endCursor } } } }';
+    type Members = {
+      project: {
+        members: { edges: { node: { role: Role; user: { id: string } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      };
+    };
+    const query =
+      'query($id: ID!, $after: String) { project(id: $id) { members(first: 2, after: $after) { edges { node { role user { id } } } pageInfo { hasNextPage endCursor } } } }';
     const seen: string[][] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
@@ -778,15 +876,30 @@ describe('malformed and foreign global ids', () => {
     const archive = 'mutation($input: ProjectIdInput!) { archiveProject(input: $input) { __typename } }';
     expectBadInput(await t.gql(archive, { input: { id: userId } }, token), 'archiveProject(<User id>)');
     const add = 'mutation($input: AddProjectMemberInput!) { addProjectMember(input: $input) { __typename } }';
-    expectBadInput(await t.gql(add, { input: { projectId: project.id, userId: project.id } }, token), 'addProjectMember(userId: <Project id>)');
+    expectBadInput(
+      await t.gql(add, { input: { projectId: project.id, userId: project.id } }, token),
+      'addProjectMember(userId: <Project id>)',
+    );
     expectBadInput(await t.gql(add, { input: { projectId: userId, userId } }, token), 'addProjectMember(projectId: <User id>)');
     const change = 'mutation($input: ChangeProjectMemberRoleInput!) { changeProjectMemberRole(input: $input) { __typename } }';
-    expectBadInput(await t.gql(change, { input: { projectId: project.id, userId: garbage, role: 'VIEWER' } }, token), 'changeProjectMemberRole(userId: garbage)');
+    expectBadInput(
+      await t.gql(change, { input: { projectId: project.id, userId: garbage, role: 'VIEWER' } }, token),
+      'changeProjectMemberRole(userId: garbage)',
+    );
     const remove = 'mutation($input: RemoveProjectMemberInput!) { removeProjectMember(input: $input) { __typename } }';
-    expectBadInput(await t.gql(remove, { input: { projectId: project.id, userId: project.id } }, token), 'removeProjectMember(userId: <Project id>)');
+    expectBadInput(
+      await t.gql(remove, { input: { projectId: project.id, userId: project.id } }, token),
+      'removeProjectMember(userId: <Project id>)',
+    );
     const transfer = 'mutation($input: TransferProjectOwnershipInput!) { transferProjectOwnership(input: $input) { __typename } }';
-    expectBadInput(await t.gql(transfer, { input: { projectId: userId, newOwnerId: userId } }, token), 'transferProjectOwnership(projectId: <User id>)');
-    expectBadInput(await t.gql(transfer, { input: { projectId: project.id, newOwnerId: garbage } }, token), 'transferProjectOwnership(newOwnerId: garbage)');
+    expectBadInput(
+      await t.gql(transfer, { input: { projectId: userId, newOwnerId: userId } }, token),
+      'transferProjectOwnership(projectId: <User id>)',
+    );
+    expectBadInput(
+      await t.gql(transfer, { input: { projectId: project.id, newOwnerId: garbage } }, token),
+      'transferProjectOwnership(newOwnerId: garbage)',
+    );
 
     // node() accepts any type, but not garbage.
     expectBadInput(await t.gql(NODE, { id: garbage }, token), 'node(garbage)');
@@ -796,12 +909,21 @@ describe('malformed and foreign global ids', () => {
     expectBadInput(await t.gql(PROJECT_BY_ID, { id: odd }, token), 'project(id: <not a uuid>)');
     expectBadInput(await t.gql(NODE, { id: odd }, token), 'node(<not a uuid>)');
     expectBadInput(await t.gql(archive, { input: { id: odd } }, token), 'archiveProject(<not a uuid>)');
-    expectBadInput(await t.gql(change, { input: { projectId: odd, userId, role: 'VIEWER' } }, token), 'changeProjectMemberRole(<not a uuid>)');
+    expectBadInput(
+      await t.gql(change, { input: { projectId: odd, userId, role: 'VIEWER' } }, token),
+      'changeProjectMemberRole(<not a uuid>)',
+    );
     expectBadInput(await t.gql(remove, { input: { projectId: odd, userId } }, token), 'removeProjectMember(<not a uuid>)');
-    expectBadInput(await t.gql(transfer, { input: { projectId: odd, newOwnerId: userId } }, token), 'transferProjectOwnership(<not a uuid>)');
+    expectBadInput(
+      await t.gql(transfer, { input: { projectId: odd, newOwnerId: userId } }, token),
+      'transferProjectOwnership(<not a uuid>)',
+    );
     const leave = 'mutation($input: LeaveProjectInput!) { leaveProject(input: $input) { __typename } }';
     expectBadInput(await t.gql(leave, { input: { projectId: odd } }, token), 'leaveProject(<not a uuid>)');
-    expectBadInput(await t.gql(add, { input: { projectId: project.id, userId: globalId('User', 'not-a-uuid') } }, token), 'addProjectMember(userId: <not a uuid>)');
+    expectBadInput(
+      await t.gql(add, { input: { projectId: project.id, userId: globalId('User', 'not-a-uuid') } }, token),
+      'addProjectMember(userId: <not a uuid>)',
+    );
     expect(await projectState(t, token, project.id)).toMatchObject({ name: `Project ${project.key}`, archivedAt: null });
   });
 
@@ -809,7 +931,10 @@ describe('malformed and foreign global ids', () => {
     const team = await createTeam(t);
     const transfer = 'mutation($input: TransferProjectOwnershipInput!) { transferProjectOwnership(input: $input) { __typename } }';
     for (const newOwnerId of [team.project.id, globalId('Label')]) {
-      expectBadInput(await t.gql(transfer, { input: { projectId: team.project.id, newOwnerId } }, team.owner.token), `newOwnerId: ${newOwnerId}`);
+      expectBadInput(
+        await t.gql(transfer, { input: { projectId: team.project.id, newOwnerId } }, team.owner.token),
+        `newOwnerId: ${newOwnerId}`,
+      );
     }
   });
 });

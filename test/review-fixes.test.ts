@@ -26,25 +26,31 @@ async function waitForLockWaiter(): Promise<void> {
 
 describe('updateIssue and a concurrent removal from the project', () => {
   // Needs a second connection holding a transaction open: PGlite has one connection only.
-  it.skipIf(inject('testDb').mode === 'embedded')('refuses the edit of a member removed while it was on its way, and saves nothing', async () => {
-    const team = await setUpTeam(t);
-    const issue = issueOf(await createIssue(t, team.member.token, { projectId: team.project.id, title: 'Before' }));
+  it.skipIf(inject('testDb').mode === 'embedded')(
+    'refuses the edit of a member removed while it was on its way, and saves nothing',
+    async () => {
+      const team = await setUpTeam(t);
+      const issue = issueOf(await createIssue(t, team.member.token, { projectId: team.project.id, title: 'Before' }));
 
-    // The removal, as removeProjectMember runs it: project row locked, membership gone, not yet committed.
-    const removal = await t.db.pool.connect();
-    try {
-      await removal.query('BEGIN');
-      await removal.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [rawIdOf(team.project.id)]);
-      await removal.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [rawIdOf(team.project.id), rawIdOf(team.member.id)]);
-      const edit = updateIssue(t, team.member.token, { id: issue.id, title: 'After' });
-      await waitForLockWaiter();
-      await removal.query('COMMIT');
-      expect(await edit).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
-    } finally {
-      removal.release();
-    }
-    expect(await readIssue(t, team.owner.token, issue.id)).toMatchObject({ title: 'Before', version: 1 });
-  });
+      // The removal, as removeProjectMember runs it: project row locked, membership gone, not yet committed.
+      const removal = await t.db.pool.connect();
+      try {
+        await removal.query('BEGIN');
+        await removal.query('SELECT 1 FROM projects WHERE id = $1 FOR UPDATE', [rawIdOf(team.project.id)]);
+        await removal.query('DELETE FROM project_members WHERE project_id = $1 AND user_id = $2', [
+          rawIdOf(team.project.id),
+          rawIdOf(team.member.id),
+        ]);
+        const edit = updateIssue(t, team.member.token, { id: issue.id, title: 'After' });
+        await waitForLockWaiter();
+        await removal.query('COMMIT');
+        expect(await edit).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+      } finally {
+        removal.release();
+      }
+      expect(await readIssue(t, team.owner.token, issue.id)).toMatchObject({ title: 'Before', version: 1 });
+    },
+  );
 });
 
 describe('deleting a label', () => {
@@ -57,7 +63,13 @@ describe('deleting a label', () => {
     expect(await deleteLabel(t, team.admin.token, label.id)).toMatchObject({ __typename: 'DeletePayload' });
 
     const history = await historyOf(t, team.owner.token, tagged.id);
-    expect(history.at(-1)).toMatchObject({ type: 'LABEL_REMOVED', field: 'labels', fromValue: label.id, toValue: null, actor: { id: team.admin.id } });
+    expect(history.at(-1)).toMatchObject({
+      type: 'LABEL_REMOVED',
+      field: 'labels',
+      fromValue: label.id,
+      toValue: null,
+      actor: { id: team.admin.id },
+    });
     expect(await readIssue(t, team.owner.token, tagged.id)).toMatchObject({ version: tagged.version + 1, labels: [] });
     expect((await historyOf(t, team.owner.token, untagged.id)).map((e) => e.type)).toEqual(['CREATED']);
     expect(await readIssue(t, team.owner.token, untagged.id)).toMatchObject({ version: untagged.version });

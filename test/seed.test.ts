@@ -76,8 +76,9 @@ describe('seed', () => {
   it('numbers issues 1..issueCounter without gaps in every project', async () => {
     for (const id of projectIds()) {
       const project = await prisma.project.findUniqueOrThrow({ where: { id } });
-      const numbers = (await prisma.issue.findMany({ where: { projectId: id }, select: { number: true }, orderBy: { number: 'asc' } }))
-        .map((i) => i.number);
+      const numbers = (await prisma.issue.findMany({ where: { projectId: id }, select: { number: true }, orderBy: { number: 'asc' } })).map(
+        (i) => i.number,
+      );
       expect(numbers.length).toBeGreaterThan(0);
       expect(numbers).toEqual(Array.from({ length: project.issueCounter }, (_, i) => i + 1));
     }

@@ -35,7 +35,10 @@ const preset = {
   extends: [PostGraphileAmberPreset],
   pgServices: [makePgService({ connectionString: process.env.DATABASE_URL, schemas: ['public'] })],
   grafserv: { graphiql: false, watch: false, maskError: (e) => e },
-  grafast: { explain: false, ...(authSecret && { context: (requestContext) => authenticate(requestContext.node?.req?.headers.authorization) }) },
+  grafast: {
+    explain: false,
+    ...(authSecret && { context: (requestContext) => authenticate(requestContext.node?.req?.headers.authorization) }),
+  },
 };
 const pgl = postgraphile(preset);
 const serv = pgl.createServ(grafserv);

@@ -15,7 +15,11 @@ const env = (name: string, fallback?: string): string => {
   if (value === undefined) throw new Error(`raw server: ${name} is required`);
   return value;
 };
-const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: Number(env('DATABASE_POOL_SIZE', '10')), connectionTimeoutMillis: 5000 });
+const pool = new pg.Pool({
+  connectionString: env('DATABASE_URL'),
+  max: Number(env('DATABASE_POOL_SIZE', '10')),
+  connectionTimeoutMillis: 5000,
+});
 pool.on('error', () => {});
 const key = createSecretKey(new TextEncoder().encode(env('JWT_SECRET')));
 const issuer = env('JWT_ISSUER', 'trackr');
@@ -28,7 +32,10 @@ const bcryptPool = new Piscina<{ password: string; hash: string }, boolean>({
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Body = Record<string, unknown>;
 class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -61,7 +68,12 @@ async function viewerId(req: IncomingMessage): Promise<string> {
   if (!m) throw new HttpError(401, 'no token');
   let sub: string, sid: string, ver: number;
   try {
-    const { payload } = await jwtVerify(m[1], key, { algorithms: ['HS256'], issuer, audience, requiredClaims: ['sub', 'exp', 'iat', 'jti', 'ver', 'sid'] });
+    const { payload } = await jwtVerify(m[1], key, {
+      algorithms: ['HS256'],
+      issuer,
+      audience,
+      requiredClaims: ['sub', 'exp', 'iat', 'jti', 'ver', 'sid'],
+    });
     sub = String(payload.sub);
     sid = String(payload.sid);
     ver = Number(payload.ver);
@@ -103,7 +115,12 @@ const handlers: Record<string, Handler> = {
     );
     const accessToken = await new SignJWT({ ver: user.token_version, sid: session.rows[0].id })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(user.id).setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('30m').setJti(randomUUID())
+      .setSubject(user.id)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt()
+      .setExpirationTime('30m')
+      .setJti(randomUUID())
       .sign(key);
     return { ok: true, email: user.email, accessToken, refreshToken: refresh };
   },
@@ -166,8 +183,14 @@ const handlers: Record<string, Handler> = {
   /** Keyset paging over (priority DESC, created_at DESC, id DESC); the cursor is that triple. */
   async filteredIssues(body, req) {
     const v = await viewerId(req);
-    const after = typeof body.after === 'string' ? (JSON.parse(Buffer.from(body.after, 'base64url').toString()) as [string, string, string]) : null;
-    const { rows } = await pool.query<{ j: { key: string; title: string; status: string; priority: string; assignee: string | null }; priority: string; created_at: string; id: string }>(
+    const after =
+      typeof body.after === 'string' ? (JSON.parse(Buffer.from(body.after, 'base64url').toString()) as [string, string, string]) : null;
+    const { rows } = await pool.query<{
+      j: { key: string; title: string; status: string; priority: string; assignee: string | null };
+      priority: string;
+      created_at: string;
+      id: string;
+    }>(
       `SELECT json_build_object('key', p.key || '-' || i.number, 'title', i.title, 'status', i.status, 'priority', i.priority,
                 'assignee', (SELECT a.name FROM users a WHERE a.id = i.assignee_id)) AS j,
               i.priority, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, i.id
@@ -190,7 +213,10 @@ const handlers: Record<string, Handler> = {
   async createIssue(body, req) {
     const v = await viewerId(req);
     return inTransaction(async (client) => {
-      const member = await client.query(`SELECT 1 FROM project_members WHERE project_id = $1 AND user_id = $2 AND role <> 'VIEWER'`, [str(body, 'projectId'), v]);
+      const member = await client.query(`SELECT 1 FROM project_members WHERE project_id = $1 AND user_id = $2 AND role <> 'VIEWER'`, [
+        str(body, 'projectId'),
+        v,
+      ]);
       if (!member.rowCount) throw new HttpError(404, 'project not found');
       const { rows } = await client.query<{ j: Json; id: string }>(
         `WITH c AS (UPDATE projects SET issue_counter = issue_counter + 1 WHERE id = $1 RETURNING key, issue_counter),
@@ -217,7 +243,10 @@ const handlers: Record<string, Handler> = {
       );
       if (!cur.rowCount) throw new HttpError(404, 'issue not found');
       if (cur.rows[0].title !== title) {
-        await client.query(`INSERT INTO issue_events (issue_id, actor_id, type, field, from_value, to_value) VALUES ($1, $2, 'UPDATED', 'title', $3, $4)`, [id, v, cur.rows[0].title, title]);
+        await client.query(
+          `INSERT INTO issue_events (issue_id, actor_id, type, field, from_value, to_value) VALUES ($1, $2, 'UPDATED', 'title', $3, $4)`,
+          [id, v, cur.rows[0].title, title],
+        );
         await client.query(`UPDATE issues SET title = $2, version = version + 1, updated_at = now() WHERE id = $1`, [id, title]);
       }
       const { rows } = await client.query<{ j: Json }>(
@@ -274,6 +303,13 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 const server = createServer((req, res) => void serve(req, res));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(env('PORT', '4100')), '127.0.0.1', () => console.log(`raw server listening on ${env('PORT', '4100')}`));
-const stop = () => server.close(() => void pool.end().then(() => bcryptPool.destroy()).then(() => process.exit(0)));
+const stop = () =>
+  server.close(
+    () =>
+      void pool
+        .end()
+        .then(() => bcryptPool.destroy())
+        .then(() => process.exit(0)),
+  );
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

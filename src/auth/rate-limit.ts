@@ -47,14 +47,23 @@ export class MemoryRateLimiter implements RateLimiter {
 
 export class RedisRateLimiter implements RateLimiter {
   private readonly redis: Redis;
-  constructor(url: string, private readonly prefix = 'trackr:rl:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'trackr:rl:',
+  ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   }
 
   async hit(key: string, limit: Limit): Promise<LimitState> {
     const k = this.prefix + key;
     // NX: the window starts with the first attempt and is not extended by later ones.
-    const [count, , ttl] = await this.redis.multi().incr(k).pexpire(k, limit.windowSeconds * 1000, 'NX').pttl(k).exec().then(results);
+    const [count, , ttl] = await this.redis
+      .multi()
+      .incr(k)
+      .pexpire(k, limit.windowSeconds * 1000, 'NX')
+      .pttl(k)
+      .exec()
+      .then(results);
     return { count: Number(count), retryAfterSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 

@@ -28,7 +28,9 @@ const LIVE_SESSION_SQL = `SELECT 1 FROM refresh_sessions s JOIN users u ON u.id 
 export function sessionCheck(db: Pick<Database, 'pool' | 'preparedStatements'>): SessionCheck {
   return async ({ sessionId, userId, tokenVersion }) => {
     const values = [sessionId, userId, tokenVersion];
-    const query = db.preparedStatements ? { name: 'trackr_live_session', text: LIVE_SESSION_SQL, values } : { text: LIVE_SESSION_SQL, values };
+    const query = db.preparedStatements
+      ? { name: 'trackr_live_session', text: LIVE_SESSION_SQL, values }
+      : { text: LIVE_SESSION_SQL, values };
     return (await db.pool.query(query)).rowCount === 1;
   };
 }

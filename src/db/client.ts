@@ -30,9 +30,7 @@ type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'co
 
 /** Opens the configured database and proves it answers; throws DatabaseUnavailableError if not. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
-  const embedded = options.databaseUrl
-    ? undefined
-    : await startEmbedded(join(options.dataDir, 'pglite'), EMBEDDED_POOL_SIZE + 1);
+  const embedded = options.databaseUrl ? undefined : await startEmbedded(join(options.dataDir, 'pglite'), EMBEDDED_POOL_SIZE + 1);
   const url = options.databaseUrl ?? embedded!.url;
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
   const pool = embedded ? createPool(url, { ...options, poolSize: EMBEDDED_POOL_SIZE }) : createPool(url, options, { genericPlans: true });

@@ -5,7 +5,12 @@ import { ConflictError } from '../domain/errors.js';
 type KnownRequestError = { code: string; meta?: Record<string, unknown> };
 
 function isKnownRequestError(error: unknown): error is KnownRequestError {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('P');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    (error as { code: string }).code.startsWith('P')
+  );
 }
 
 /**

@@ -64,7 +64,9 @@ export async function migrate(
       const known = new Set(migrations.map((m) => m.name));
       for (const row of rows) {
         if (!row.finished_at) {
-          throw new MigrationError(`Migration ${row.migration_name} failed earlier and was not resolved; fix the database, then mark it rolled back in _prisma_migrations.`);
+          throw new MigrationError(
+            `Migration ${row.migration_name} failed earlier and was not resolved; fix the database, then mark it rolled back in _prisma_migrations.`,
+          );
         }
         if (!known.has(row.migration_name)) {
           throw new MigrationError(`Migration ${row.migration_name} is applied to the database but missing from ${MIGRATIONS_DIR}.`);
@@ -75,7 +77,9 @@ export async function migrate(
         const row = applied.get(m.name);
         if (row) {
           if (!checksums(m.sql).includes(row.checksum)) {
-            throw new MigrationError(`Migration ${m.name} was edited after it was applied (checksum differs). Add a new migration instead.`);
+            throw new MigrationError(
+              `Migration ${m.name} was edited after it was applied (checksum differs). Add a new migration instead.`,
+            );
           }
           continue;
         }
@@ -83,10 +87,9 @@ export async function migrate(
         try {
           // PGlite serves every connection from one session, so there the advisory lock excludes
           // nothing; pglite-socket does run one transaction at a time, so look again inside it.
-          const again = await client.query(
-            `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`,
-            [m.name],
-          );
+          const again = await client.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL`, [
+            m.name,
+          ]);
           if (again.rowCount) {
             await client.query('COMMIT');
             continue;

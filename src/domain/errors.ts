@@ -4,13 +4,7 @@ import { z } from 'zod';
 import type { Issue } from '../generated/prisma/client.js';
 
 export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'UNAUTHENTICATED'
-  | 'INVALID_CREDENTIALS'
-  | 'RATE_LIMITED';
+  'VALIDATION_FAILED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'UNAUTHENTICATED' | 'INVALID_CREDENTIALS' | 'RATE_LIMITED';
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;
@@ -30,7 +24,10 @@ export class ValidationError extends AppError {
 
 export class NotFoundError extends AppError {
   readonly code = 'NOT_FOUND';
-  constructor(readonly resource: string, what?: string) {
+  constructor(
+    readonly resource: string,
+    what?: string,
+  ) {
     super(what ? `${resource} ${what} was not found` : `${resource} was not found`);
   }
 }
@@ -42,7 +39,10 @@ export class ForbiddenError extends AppError {
 export class ConflictError extends AppError {
   readonly code = 'CONFLICT';
   /** For a stale `expectedVersion`: the issue as it is now, so the client can merge and retry. */
-  constructor(message: string, readonly currentIssue?: Issue) {
+  constructor(
+    message: string,
+    readonly currentIssue?: Issue,
+  ) {
     super(message);
   }
 }
@@ -63,7 +63,10 @@ export class InvalidCredentialsError extends AppError {
 
 export class RateLimitedError extends AppError {
   readonly code = 'RATE_LIMITED';
-  constructor(readonly retryAfterSeconds: number, message = `Too many attempts; retry in ${retryAfterSeconds} s`) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `Too many attempts; retry in ${retryAfterSeconds} s`,
+  ) {
     super(message);
   }
 }
@@ -72,9 +75,7 @@ export class RateLimitedError extends AppError {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(
-    result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message })),
-  );
+  throw new ValidationError(result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message })));
 }
 
 /**

@@ -13,7 +13,6 @@ import { authScopes, type AuthContexts, type AuthScopes } from './scopes.js';
 import { decodeCheckedGlobalId } from './ids.js';
 import { complexityError, fieldComplexity, QUERY_LIMITS } from './complexity.js';
 
-
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export const builder = new SchemaBuilder<{

@@ -51,7 +51,12 @@ export const actor = (context: AuthenticatedContext): Actor => ({ prisma: contex
  */
 function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): ClientInfo {
   const hops = deps.config.trustedProxyHops;
-  const entries = deps.config.trustProxy ? (request.headers.get('x-forwarded-for')?.split(',').map((entry) => entry.trim()) ?? []) : [];
+  const entries = deps.config.trustProxy
+    ? (request.headers
+        .get('x-forwarded-for')
+        ?.split(',')
+        .map((entry) => entry.trim()) ?? [])
+    : [];
   const forwarded = entries.length >= hops ? entries[entries.length - hops] : undefined;
   return { ip: forwarded || peer || 'unknown', userAgent: request.headers.get('user-agent') ?? undefined };
 }

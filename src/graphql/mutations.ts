@@ -68,5 +68,6 @@ export function deleteMutation<Id extends string>(
  * what callers are checked against.
  */
 function resolver<Input, Payload, Context>(options: MutationOptions<Input, Payload, Context>) {
-  return ((_root: unknown, args: { input: Input }, context: Context, info: GraphQLResolveInfo) => options.resolve(args.input, context, info)) as never;
+  return ((_root: unknown, args: { input: Input }, context: Context, info: GraphQLResolveInfo) =>
+    options.resolve(args.input, context, info)) as never;
 }

@@ -42,7 +42,10 @@ export function pageSize(args: PageArgs): number {
 /** Where a page starts, from a connection's arguments: after `after`, or backwards before `before` (or from the end with `last`). */
 export function pageStart(args: PageArgs): { cursorId?: string; backward: boolean } {
   const cursor = args.after ?? args.before;
-  return { cursorId: cursor == null ? undefined : cursorId(cursor, args.after != null ? 'after' : 'before'), backward: args.before != null || args.last != null };
+  return {
+    cursorId: cursor == null ? undefined : cursorId(cursor, args.after != null ? 'after' : 'before'),
+    backward: args.before != null || args.last != null,
+  };
 }
 
 /**

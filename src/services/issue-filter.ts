@@ -71,7 +71,8 @@ export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInp
   }
   if (filter.archived != null) parts.push({ archivedAt: filter.archived ? { not: null } : null });
   const search = escapeLike(filter.search?.trim());
-  if (search) parts.push({ OR: [{ title: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
+  if (search)
+    parts.push({ OR: [{ title: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
   if (filter.and?.length) parts.push({ AND: filter.and.map((f) => issueWhere(f, depth + 1)) });
   if (filter.or?.length) parts.push({ OR: filter.or.map((f) => issueWhere(f, depth + 1)) });
   if (filter.not) parts.push({ NOT: issueWhere(filter.not, depth + 1) });
@@ -81,11 +82,20 @@ export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInp
 /** True when the filter (at any depth) says something about archived issues. */
 export function mentionsArchived(filter: IssueFilter | null | undefined): boolean {
   if (!filter) return false;
-  return filter.archived != null || [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived);
+  return (
+    filter.archived != null || [...(filter.and ?? []), ...(filter.or ?? []), ...(filter.not ? [filter.not] : [])].some(mentionsArchived)
+  );
 }
 
 type SortColumn = 'priority' | 'status' | 'dueDate' | 'createdAt' | 'updatedAt' | 'number' | 'id';
-const COLUMNS = { PRIORITY: 'priority', STATUS: 'status', DUE_DATE: 'dueDate', CREATED_AT: 'createdAt', UPDATED_AT: 'updatedAt', NUMBER: 'number' } as const;
+const COLUMNS = {
+  PRIORITY: 'priority',
+  STATUS: 'status',
+  DUE_DATE: 'dueDate',
+  CREATED_AT: 'createdAt',
+  UPDATED_AT: 'updatedAt',
+  NUMBER: 'number',
+} as const;
 // Enums sort in declared order, and Prisma's enum filters have no gt/lt: a range is an `in` list.
 const DECLARED: Partial<Record<SortColumn, string[]>> = { priority: Object.values(PRIORITIES), status: Object.values(STATUSES) };
 
@@ -96,7 +106,11 @@ export type IssueSortValues = Pick<Issue, 'id' | 'priority' | 'status' | 'dueDat
  * sort values, so it works when `row` itself is no longer in the list. Same keys and nulls-last rule
  * as issueOrderBy.
  */
-export function issuesBeyond(row: IssueSortValues, orderBy: readonly IssueOrder[] | null | undefined, backward: boolean): Prisma.IssueWhereInput {
+export function issuesBeyond(
+  row: IssueSortValues,
+  orderBy: readonly IssueOrder[] | null | undefined,
+  backward: boolean,
+): Prisma.IssueWhereInput {
   const given = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
   const keys = [
     ...given.map(({ field, direction }) => ({ column: COLUMNS[field], asc: direction === 'ASC' })),

@@ -76,7 +76,12 @@ export async function issuePageStart(
   const { where, orderBy } = issueListQuery(options);
   const anchor = await prisma.issue.findFirst({
     where: {
-      AND: [where, visibleIssues(viewer.id), { projectId: row.projectId }, { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] }],
+      AND: [
+        where,
+        visibleIssues(viewer.id),
+        { projectId: row.projectId },
+        { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] },
+      ],
     },
     orderBy,
     take: backward ? -1 : 1,
@@ -122,7 +127,12 @@ export function countIssues({ prisma, viewer }: Actor, options: IssueListOptions
 async function requireIssue(db: Db, viewer: Viewer, id: IssueId, action: Action, { deleted = false } = {}) {
   const issue = await db.issue.findFirst({
     where: { id, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer.id) },
-    select: { id: true, projectId: true, reporterId: true, project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } },
+    select: {
+      id: true,
+      projectId: true,
+      reporterId: true,
+      project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } },
+    },
   });
   if (!issue) throw new NotFoundError('Issue');
   assertCan({ userId: viewer.id, role: issue.project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId });
@@ -212,7 +222,7 @@ async function requireParent(db: Db, projectId: string, parentId: string, childI
 async function requireLabels(db: Db, projectId: string, ids: readonly string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   const found = await db.label.count({ where: { projectId, id: { in: unique } } });
-  if (found !== unique.length) throw ValidationError.field('labelIds', 'must be labels of the issue\'s project');
+  if (found !== unique.length) throw ValidationError.field('labelIds', "must be labels of the issue's project");
   return unique;
 }
 
@@ -232,7 +242,11 @@ const updateIssueInput = z.object({
 
 type Change = { field: string; from: string | null; to: string | null };
 const show = (value: string | number | Date | null | undefined): string | null =>
-  value == null ? null : value instanceof Date ? value.toISOString().slice(0, value.getUTCHours() || value.getUTCMinutes() ? 24 : 10) : String(value);
+  value == null
+    ? null
+    : value instanceof Date
+      ? value.toISOString().slice(0, value.getUTCHours() || value.getUTCMinutes() ? 24 : 10)
+      : String(value);
 
 /**
  * Changes the given fields only (absent = unchanged, null = cleared); needs `issue.update`. Each

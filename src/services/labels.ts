@@ -11,7 +11,11 @@ import type { Db } from './db.js';
 import { labelEvent } from './issues.js';
 
 const name = z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters');
-const color = z.string().trim().toLowerCase().regex(/^#[0-9a-f]{6}$/, 'must be a hex color like #3b82f6');
+const color = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^#[0-9a-f]{6}$/, 'must be a hex color like #3b82f6');
 const description = z.string().max(1000, 'must be at most 1000 characters');
 
 const createLabelInput = z.object({
@@ -36,13 +40,21 @@ async function requireLabel(db: Db, viewer: Viewer, id: LabelId): Promise<Label>
   return label;
 }
 
-const updateLabelInput = z.object({ id: idField<'Label'>(), name: unclearable(name), color: unclearable(color), description: unclearable(description) });
+const updateLabelInput = z.object({
+  id: idField<'Label'>(),
+  name: unclearable(name),
+  color: unclearable(color),
+  description: unclearable(description),
+});
 
 /** Renames, recolours or redescribes a label; needs `label.manage`. */
 export async function updateLabel({ prisma, viewer }: Actor, input: z.input<typeof updateLabelInput>): Promise<Label> {
   const { id, ...data } = parseInput(updateLabelInput, input);
   const label = await requireLabel(prisma, viewer, id);
-  return uniqueOrConflict(() => prisma.label.update({ where: { id }, data }), `The project already has a label named ${data.name ?? label.name}`);
+  return uniqueOrConflict(
+    () => prisma.label.update({ where: { id }, data }),
+    `The project already has a label named ${data.name ?? label.name}`,
+  );
 }
 
 /**
@@ -57,7 +69,9 @@ export async function deleteLabel({ prisma, viewer }: Actor, id: LabelId): Promi
     const tagged = await tx.issueLabel.findMany({ where: { labelId: id }, select: { issueId: true } });
     const issueIds = tagged.map((t) => t.issueId);
     if (issueIds.length) {
-      await tx.issueEvent.createMany({ data: issueIds.map((issueId) => ({ ...labelEvent('LABEL_REMOVED', id), issueId, actorId: viewer.id })) });
+      await tx.issueEvent.createMany({
+        data: issueIds.map((issueId) => ({ ...labelEvent('LABEL_REMOVED', id), issueId, actorId: viewer.id })),
+      });
       await tx.issue.updateMany({ where: { id: { in: issueIds } }, data: { version: { increment: 1 } } });
     }
     await tx.label.delete({ where: { id } });

@@ -24,7 +24,11 @@ const projectKey = z
 const projectName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const projectDescription = z.string().max(10_000, 'must be at most 10000 characters');
 
-const createProjectInput = z.object({ key: projectKey, name: projectName, description: unclearable(projectDescription).transform((d) => d ?? '') });
+const createProjectInput = z.object({
+  key: projectKey,
+  name: projectName,
+  description: unclearable(projectDescription).transform((d) => d ?? ''),
+});
 
 /** Creates a project owned by the viewer (who becomes its OWNER member). ConflictError if the key is taken. */
 export async function createProject({ prisma, viewer }: Actor, input: z.input<typeof createProjectInput>): Promise<Project> {
@@ -51,7 +55,10 @@ export async function updateProject({ prisma, viewer }: Actor, input: z.input<ty
 }
 
 /** Archives (hidden from default lists, still readable) or unarchives a project; needs `project.update`. */
-export async function setProjectArchived({ prisma, viewer }: Actor, { id, archived }: { id: ProjectId; archived: boolean }): Promise<Project> {
+export async function setProjectArchived(
+  { prisma, viewer }: Actor,
+  { id, archived }: { id: ProjectId; archived: boolean },
+): Promise<Project> {
   await authorize(prisma, viewer, id, 'project.update');
   return prisma.project.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
 }
@@ -103,7 +110,11 @@ const MEMBERSHIP_LIST_LIMIT = 2_000;
  * page with 76 of 10,000 projects). The viewer's project ids, then the page's ids, then the page.
  */
 export async function listProjects({ prisma, viewer }: Actor, options: ProjectListOptions, query: object): Promise<Project[]> {
-  const memberships = await prisma.projectMember.findMany({ where: { userId: viewer.id }, select: { projectId: true }, take: MEMBERSHIP_LIST_LIMIT + 1 });
+  const memberships = await prisma.projectMember.findMany({
+    where: { userId: viewer.id },
+    select: { projectId: true },
+    take: MEMBERSHIP_LIST_LIMIT + 1,
+  });
   const memberOf = memberships.length <= MEMBERSHIP_LIST_LIMIT ? { id: { in: memberships.map((m) => m.projectId) } } : {};
   const filter = options.filter ?? {};
   // LIKE wildcards in the search text are literal characters.
@@ -189,7 +200,10 @@ async function manageableMember(tx: Prisma.TransactionClient, access: ProjectAcc
 
 /** Refuses a change that would leave the project without an owner. */
 async function keepAnOwner(tx: Prisma.TransactionClient, projectId: string, leavingOwnerId: string): Promise<void> {
-  const others = await tx.projectMember.findFirst({ where: { projectId, role: 'OWNER', userId: { not: leavingOwnerId } }, select: { userId: true } });
+  const others = await tx.projectMember.findFirst({
+    where: { projectId, role: 'OWNER', userId: { not: leavingOwnerId } },
+    select: { userId: true },
+  });
   if (!others) throw new ConflictError('A project must keep at least one owner: make someone else owner first');
   // The project's primary owner moves to a remaining owner.
   await tx.project.updateMany({ where: { id: projectId, ownerId: leavingOwnerId }, data: { ownerId: others.userId } });
@@ -238,7 +252,10 @@ export async function leaveProject({ prisma, viewer }: Actor, projectId: Project
 
 async function removeMembership(tx: Prisma.TransactionClient, membership: ProjectMember): Promise<void> {
   if (membership.role === 'OWNER') await keepAnOwner(tx, membership.projectId, membership.userId);
-  await tx.issue.updateMany({ where: { projectId: membership.projectId, assigneeId: membership.userId, closedAt: null }, data: { assigneeId: null } });
+  await tx.issue.updateMany({
+    where: { projectId: membership.projectId, assigneeId: membership.userId, closedAt: null },
+    data: { assigneeId: null },
+  });
   await tx.projectMember.delete({ where: { id: membership.id } });
 }
 

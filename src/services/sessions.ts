@@ -40,7 +40,11 @@ export async function startSession(db: Db, deps: SessionDeps, { user, client, fa
  * Exchanges a refresh token for new tokens. UnauthenticatedError if it is unknown, expired or
  * revoked, if the user is inactive, or if it was already used (which revokes its whole family).
  */
-export async function rotateSession({ prisma, ...deps }: SessionDeps & { prisma: PrismaClient }, refreshToken: string, client: ClientInfo): Promise<Session> {
+export async function rotateSession(
+  { prisma, ...deps }: SessionDeps & { prisma: PrismaClient },
+  refreshToken: string,
+  client: ClientInfo,
+): Promise<Session> {
   const current = await prisma.refreshSession.findUnique({ where: { tokenHash: hashToken(refreshToken) }, include: { user: true } });
   const invalid = () => new UnauthenticatedError('The refresh token is invalid or has expired; log in again');
   if (!current || current.revokedAt || current.expiresAt <= new Date() || !current.user.isActive) throw invalid();

@@ -64,7 +64,11 @@ export async function logIn(deps: AuthDeps, input: z.input<typeof logInInput>, c
 }
 
 /** The viewer's account, after checking `password` against it (throttled like a login). */
-async function requirePassword(deps: AuthDeps, { viewer, client }: Caller, { password, field }: { password: string; field: string }): Promise<User> {
+async function requirePassword(
+  deps: AuthDeps,
+  { viewer, client }: Caller,
+  { password, field }: { password: string; field: string },
+): Promise<User> {
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   await deps.throttle.admit(user.email, client.ip);
   if (!(await verifyPassword(password, user.passwordHash))) throw ValidationError.field(field, 'is not your current password');
@@ -94,7 +98,10 @@ export async function changePassword(deps: AuthDeps, caller: Caller, input: z.in
 const updateProfileInput = z
   .object({ name: unclearable(name), email: unclearable(email), currentPassword: unclearable(z.string().max(1024)) })
   .refine((d) => d.name !== undefined || d.email !== undefined, { error: 'give a name or an email to change', path: ['name'] })
-  .refine((d) => d.email === undefined || d.currentPassword !== undefined, { error: 'is required to change the email', path: ['currentPassword'] });
+  .refine((d) => d.email === undefined || d.currentPassword !== undefined, {
+    error: 'is required to change the email',
+    path: ['currentPassword'],
+  });
 
 /** Changes the viewer's name and/or email; an email change needs the current password and a free address. */
 export async function updateProfile(deps: AuthDeps, caller: Caller, input: z.input<typeof updateProfileInput>): Promise<User> {

@@ -41,7 +41,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     DATABASE_URL: await workerDatabaseUrl(),
     JWT_SECRET: TEST_JWT_SECRET,
     BCRYPT_COST: '10',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     GRAPHIQL: 'false',
     // Every test request comes from the same (unknown) address; throttling tests set their own limits.
     LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
@@ -54,7 +54,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const tokens = new TokenService(config.jwt);
   const rateLimiter = createRateLimiter(config.redisUrl);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
-  const app = await createApp({ prisma: db.prisma, config, tokens, sessionIsLive: sessionCheck(db), throttle, logger, isReady: async () => true });
+  const app = await createApp({
+    prisma: db.prisma,
+    config,
+    tokens,
+    sessionIsLive: sessionCheck(db),
+    throttle,
+    logger,
+    isReady: async () => true,
+  });
   return {
     app,
     db,
@@ -79,7 +87,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
 export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 
 /** A project key nobody else in this run uses: two letters plus random digits/letters. */
-export const uniqueKey = () => `T${randomBytes(4).toString('hex').toUpperCase().replace(/^[0-9]/, 'X')}`.slice(0, 10);
+export const uniqueKey = () =>
+  `T${randomBytes(4)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/^[0-9]/, 'X')}`.slice(0, 10);
 
 export type SignedUp = { id: string; email: string; password: string; token: string };
 

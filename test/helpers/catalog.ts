@@ -11,8 +11,16 @@ export type Catalog = Map<string, string>;
 
 const IGNORED_TABLES = ['_prisma_migrations'];
 const ACTIONS: Record<string, string> = {
-  a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT',
-  NoAction: 'NO ACTION', Restrict: 'RESTRICT', Cascade: 'CASCADE', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT',
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+  NoAction: 'NO ACTION',
+  Restrict: 'RESTRICT',
+  Cascade: 'CASCADE',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
 };
 
 const column = (type: string, nullable: boolean, hasDefault: boolean) =>
@@ -30,37 +38,55 @@ export async function readCatalog(db: pg.Pool | pg.Client): Promise<Catalog> {
     WHERE n.nspname = current_schema() GROUP BY t.typname`);
   for (const e of enums.rows) catalog.set(`enum ${e.name}`, e.labels.join(', '));
 
-  const tables = await db.query<{ name: string }>(`
+  const tables = await db.query<{ name: string }>(
+    `
     SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> ALL($1)`, [IGNORED_TABLES]);
+    WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> ALL($1)`,
+    [IGNORED_TABLES],
+  );
   for (const t of tables.rows) catalog.set(`table ${t.name}`, 'exists');
 
   // Enum columns are named by their bare type name; format_type would quote mixed-case ones.
-  const columns = await db.query<{ table: string; name: string; type: string; nullable: boolean; has_default: boolean }>(`
+  const columns = await db.query<{ table: string; name: string; type: string; nullable: boolean; has_default: boolean }>(
+    `
     SELECT c.relname AS table, a.attname AS name,
       CASE WHEN t.typtype = 'e' THEN t.typname::text ELSE format_type(a.atttypid, a.atttypmod) END AS type,
       NOT a.attnotnull AS nullable, a.atthasdef AS has_default
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_type t ON t.oid = a.atttypid
     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> ALL($1)
-      AND a.attnum > 0 AND NOT a.attisdropped`, [IGNORED_TABLES]);
+      AND a.attnum > 0 AND NOT a.attisdropped`,
+    [IGNORED_TABLES],
+  );
   for (const c of columns.rows) catalog.set(`column ${c.table}.${c.name}`, column(c.type, c.nullable, c.has_default));
 
   // pg_get_indexdef(oid, k, true) gives key k as a column name (or the expression, which Prisma can't express).
-  const indexes = await db.query<{ table: string; name: string; primary: boolean; unique: boolean; partial: boolean; columns: string[] }>(`
+  const indexes = await db.query<{ table: string; name: string; primary: boolean; unique: boolean; partial: boolean; columns: string[] }>(
+    `
     SELECT c.relname AS table, ic.relname AS name, i.indisprimary AS primary, i.indisunique AS unique,
       i.indpred IS NOT NULL AS partial,
       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END
             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS columns
     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = current_schema() AND c.relname <> ALL($1)`, [IGNORED_TABLES]);
+    WHERE n.nspname = current_schema() AND c.relname <> ALL($1)`,
+    [IGNORED_TABLES],
+  );
   for (const i of indexes.rows) {
     const kind = i.primary ? 'primary key' : i.unique ? 'unique index' : 'index';
     catalog.set(`index ${i.name}`, index(i.partial ? `partial ${kind}` : kind, i.table, i.columns));
   }
 
-  const fks = await db.query<{ name: string; table: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string; on_update: string }>(`
+  const fks = await db.query<{
+    name: string;
+    table: string;
+    columns: string[];
+    ref_table: string;
+    ref_columns: string[];
+    on_delete: string;
+    on_update: string;
+  }>(
+    `
     SELECT con.conname AS name, c.relname AS table, rc.relname AS ref_table,
       ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord)
             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord) AS columns,
@@ -69,9 +95,14 @@ export async function readCatalog(db: pg.Pool | pg.Client): Promise<Catalog> {
       con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update
     FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_class rc ON rc.oid = con.confrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE con.contype = 'f' AND n.nspname = current_schema() AND c.relname <> ALL($1)`, [IGNORED_TABLES]);
+    WHERE con.contype = 'f' AND n.nspname = current_schema() AND c.relname <> ALL($1)`,
+    [IGNORED_TABLES],
+  );
   for (const f of fks.rows) {
-    catalog.set(`foreign key ${f.name}`, foreignKey(f.table, f.columns, f.ref_table, f.ref_columns, ACTIONS[f.on_delete], ACTIONS[f.on_update]));
+    catalog.set(
+      `foreign key ${f.name}`,
+      foreignKey(f.table, f.columns, f.ref_table, f.ref_columns, ACTIONS[f.on_delete], ACTIONS[f.on_update]),
+    );
   }
   return catalog;
 }
@@ -119,16 +150,38 @@ export function readDatamodel(schemaText = readFileSync('prisma/schema.prisma', 
 
 // Prisma's PostgreSQL column types, as format_type() prints them.
 const SCALAR_TYPES: Record<string, string> = {
-  String: 'text', Int: 'integer', BigInt: 'bigint', Float: 'double precision', Decimal: 'numeric(65,30)',
-  Boolean: 'boolean', DateTime: 'timestamp(3) without time zone', Json: 'jsonb', Bytes: 'bytea',
+  String: 'text',
+  Int: 'integer',
+  BigInt: 'bigint',
+  Float: 'double precision',
+  Decimal: 'numeric(65,30)',
+  Boolean: 'boolean',
+  DateTime: 'timestamp(3) without time zone',
+  Json: 'jsonb',
+  Bytes: 'bytea',
 };
 const NATIVE_TYPES: Record<string, (args: string[]) => string> = {
-  Text: () => 'text', Uuid: () => 'uuid', Integer: () => 'integer', SmallInt: () => 'smallint', BigInt: () => 'bigint',
-  Boolean: () => 'boolean', Date: () => 'date', Real: () => 'real', DoublePrecision: () => 'double precision',
-  JsonB: () => 'jsonb', Json: () => 'json', ByteA: () => 'bytea', Inet: () => 'inet', Citext: () => 'citext',
-  VarChar: (a) => `character varying${params(a)}`, Char: (a) => `character${params(a)}`, Decimal: (a) => `numeric${params(a)}`,
-  Timestamptz: (a) => `timestamp${params(a)} with time zone`, Timestamp: (a) => `timestamp${params(a)} without time zone`,
-  Timetz: (a) => `time${params(a)} with time zone`, Time: (a) => `time${params(a)} without time zone`,
+  Text: () => 'text',
+  Uuid: () => 'uuid',
+  Integer: () => 'integer',
+  SmallInt: () => 'smallint',
+  BigInt: () => 'bigint',
+  Boolean: () => 'boolean',
+  Date: () => 'date',
+  Real: () => 'real',
+  DoublePrecision: () => 'double precision',
+  JsonB: () => 'jsonb',
+  Json: () => 'json',
+  ByteA: () => 'bytea',
+  Inet: () => 'inet',
+  Citext: () => 'citext',
+  VarChar: (a) => `character varying${params(a)}`,
+  Char: (a) => `character${params(a)}`,
+  Decimal: (a) => `numeric${params(a)}`,
+  Timestamptz: (a) => `timestamp${params(a)} with time zone`,
+  Timestamp: (a) => `timestamp${params(a)} without time zone`,
+  Timetz: (a) => `time${params(a)} with time zone`,
+  Time: (a) => `time${params(a)} without time zone`,
 };
 const params = (args: string[]) => (args.length ? `(${args.join(',')})` : '');
 // These defaults are filled in by Prisma Client, not by the database.
@@ -165,18 +218,26 @@ export function catalogFromSchema(schemaText?: string): Catalog {
         // The DMMF omits a relation's `map:`, so foreign keys are expected under Prisma's default name.
         catalog.set(
           `foreign key ${conventionalName([table, ...columns], '_fkey')}`,
-          foreignKey(table, columns, tableOf.get(target.name)!, f.relationToFields!.map((n) => columnOf(target, n)),
-            ACTIONS[onDelete], ACTIONS[f.relationOnUpdate ?? 'Cascade']),
+          foreignKey(
+            table,
+            columns,
+            tableOf.get(target.name)!,
+            f.relationToFields!.map((n) => columnOf(target, n)),
+            ACTIONS[onDelete],
+            ACTIONS[f.relationOnUpdate ?? 'Cascade'],
+          ),
         );
         continue;
       }
       if (f.kind === 'unsupported') throw new Error(`${model.name}.${f.name}: Unsupported types are not compared`);
       const base = f.kind === 'enum' ? enumNames.get(f.type)! : scalarType(f);
-      const clientDefault = typeof f.default === 'object' && f.default !== null && 'name' in f.default
-        && CLIENT_DEFAULTS.has(String(f.default.name));
+      const clientDefault =
+        typeof f.default === 'object' && f.default !== null && 'name' in f.default && CLIENT_DEFAULTS.has(String(f.default.name));
       // Scalar lists are never NOT NULL in Prisma's PostgreSQL migrations.
-      catalog.set(`column ${table}.${f.dbName ?? f.name}`,
-        column(f.isList ? `${base}[]` : base, !f.isRequired || f.isList, f.hasDefaultValue && !clientDefault));
+      catalog.set(
+        `column ${table}.${f.dbName ?? f.name}`,
+        column(f.isList ? `${base}[]` : base, !f.isRequired || f.isList, f.hasDefaultValue && !clientDefault),
+      );
     }
   }
 
@@ -186,9 +247,12 @@ export function catalogFromSchema(schemaText?: string): Catalog {
     const columns = i.fields.map((f) => columnOf(model, f.name));
     const shown = i.fields.map((f, k) => (f.sortOrder === 'desc' ? `${columns[k]} DESC` : columns[k]));
     if (i.type === 'fulltext') throw new Error('fulltext indexes do not exist on PostgreSQL');
-    const [kind, name] = i.type === 'id' ? ['primary key', conventionalName([table], '_pkey')]
-      : i.type === 'unique' ? ['unique index', conventionalName([table, ...columns], '_key')]
-      : ['index', conventionalName([table, ...columns], '_idx')];
+    const [kind, name] =
+      i.type === 'id'
+        ? ['primary key', conventionalName([table], '_pkey')]
+        : i.type === 'unique'
+          ? ['unique index', conventionalName([table, ...columns], '_key')]
+          : ['index', conventionalName([table, ...columns], '_idx')];
     catalog.set(`index ${i.dbName ?? name}`, index(kind, table, shown));
   }
   return catalog;

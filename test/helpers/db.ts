@@ -6,9 +6,7 @@ import { inject } from 'vitest';
 import { startEmbedded } from '../../src/db/embedded.js';
 import { migrate } from '../../src/db/migrate.js';
 
-export type TestDatabaseInfo =
-  | { mode: 'embedded' }
-  | { mode: 'postgres'; server: string; template: string; runId: string };
+export type TestDatabaseInfo = { mode: 'embedded' } | { mode: 'postgres'; server: string; template: string; runId: string };
 
 /** `server` with its database name replaced. */
 export function databaseUrl(server: string, database: string): string {

@@ -73,7 +73,8 @@ export const rawIdOf = (globalId: string): string => Buffer.from(globalId, 'base
 /** A global id for a UUID nobody uses. */
 export const randomGlobalId = (type: string): string => Buffer.from(`${type}:${randomUUID()}`).toString('base64');
 
-const ISSUE_FIELDS = 'id number title description status priority dueDate createdAt updatedAt archivedAt assignee { id } reporter { id } parent { id } labels { id }';
+const ISSUE_FIELDS =
+  'id number title description status priority dueDate createdAt updatedAt archivedAt assignee { id } reporter { id } parent { id } labels { id }';
 type IssueFields = {
   id: string;
   number: number;
@@ -92,7 +93,14 @@ type IssueFields = {
 };
 
 /** Runs a mutation with a result union; returns the payload, throws with the response on an error member. */
-async function mutate<T>(t: TestApp, token: string, name: string, inputType: string, selection: string, input: Record<string, unknown>): Promise<T> {
+async function mutate<T>(
+  t: TestApp,
+  token: string,
+  name: string,
+  inputType: string,
+  selection: string,
+  input: Record<string, unknown>,
+): Promise<T> {
   const res = await t.gql<Record<string, { __typename: string; code?: string } | null>>(
     `mutation($input: ${inputType}!) { ${name}(input: $input) { __typename ${selection} ... on Error { code message } } }`,
     { input },
@@ -104,16 +112,40 @@ async function mutate<T>(t: TestApp, token: string, name: string, inputType: str
 }
 
 async function addMember(t: TestApp, token: string, projectId: string, userId: string, role: 'ADMIN' | 'MEMBER'): Promise<void> {
-  await mutate(t, token, 'addProjectMember', 'AddProjectMemberInput', '... on ProjectMemberPayload { member { id } }', { projectId, userId, role });
+  await mutate(t, token, 'addProjectMember', 'AddProjectMemberInput', '... on ProjectMemberPayload { member { id } }', {
+    projectId,
+    userId,
+    role,
+  });
 }
 
 async function createLabel(t: TestApp, token: string, projectId: string, name: string): Promise<string> {
-  const { label } = await mutate<{ label: { id: string } }>(t, token, 'createLabel', 'CreateLabelInput', '... on LabelPayload { label { id } }', { projectId, name });
+  const { label } = await mutate<{ label: { id: string } }>(
+    t,
+    token,
+    'createLabel',
+    'CreateLabelInput',
+    '... on LabelPayload { label { id } }',
+    { projectId, name },
+  );
   return label.id;
 }
 
-async function issueMutation(t: TestApp, token: string, name: string, inputType: string, input: Record<string, unknown>): Promise<IssueFields> {
-  const { issue } = await mutate<{ issue: IssueFields }>(t, token, name, inputType, `... on IssuePayload { issue { ${ISSUE_FIELDS} } }`, input);
+async function issueMutation(
+  t: TestApp,
+  token: string,
+  name: string,
+  inputType: string,
+  input: Record<string, unknown>,
+): Promise<IssueFields> {
+  const { issue } = await mutate<{ issue: IssueFields }>(
+    t,
+    token,
+    name,
+    inputType,
+    `... on IssuePayload { issue { ${ISSUE_FIELDS} } }`,
+    input,
+  );
   return issue;
 }
 
@@ -163,7 +195,8 @@ const DUE_DATES = [null, '2026-03-01', '2026-03-15', '2026-03-01', '2026-04-01',
 const SPECIAL_TITLES: Record<number, string> = { 3: 'Discount 50% off', 9: 'Budget 50_50 split', 15: 'Budget 5005 plan' };
 
 function titleFor(i: number): { title: string; description: string } {
-  const title = SPECIAL_TITLES[i] ?? (i % 7 === 0 ? `Fix the NEEDLE in haystack ${i}` : i % 11 === 5 ? `needle lowercase ${i}` : `Issue ${i}`);
+  const title =
+    SPECIAL_TITLES[i] ?? (i % 7 === 0 ? `Fix the NEEDLE in haystack ${i}` : i % 11 === 5 ? `needle lowercase ${i}` : `Issue ${i}`);
   const description = i % 7 === 3 ? `Somewhere there is a Needle (${i})` : `Plain description ${i}`;
   return { title, description };
 }
@@ -177,7 +210,12 @@ export const ISSUE_COUNT = 60;
  * a fourth project with issues is deleted.
  */
 export async function buildFixture(t: TestApp): Promise<Fixture> {
-  const [viewer, alice, bob, outsider] = await Promise.all([signUpUser(t, 'Viewer'), signUpUser(t, 'Alice'), signUpUser(t, 'Bob'), signUpUser(t, 'Outsider')]);
+  const [viewer, alice, bob, outsider] = await Promise.all([
+    signUpUser(t, 'Viewer'),
+    signUpUser(t, 'Alice'),
+    signUpUser(t, 'Bob'),
+    signUpUser(t, 'Outsider'),
+  ]);
   const P1 = (await createProjectAs(t, viewer.token)).id;
   const P2 = (await createProjectAs(t, alice.token)).id;
   const P3 = (await createProjectAs(t, outsider.token)).id;
@@ -254,7 +292,11 @@ export async function buildFixture(t: TestApp): Promise<Fixture> {
 
   // A project the viewer owned, with issues, then deleted: its issues must never be listed again.
   for (const title of ['Gone NEEDLE one', 'Gone needle two']) {
-    const issue = await issueMutation(t, viewer.token, 'createIssue', 'CreateIssueInput', { projectId: deleted, title, priority: 'URGENT' });
+    const issue = await issueMutation(t, viewer.token, 'createIssue', 'CreateIssueInput', {
+      projectId: deleted,
+      title,
+      priority: 'URGENT',
+    });
     issues.push(recordOf(issue, deleted, false));
   }
   await mutate(t, viewer.token, 'deleteProject', 'ProjectIdInput', '... on DeletePayload { deletedId }', { id: deleted });
@@ -277,7 +319,12 @@ const ALL_QUERY = `query(${VARIABLES}) { issues${CONNECTION} }`;
 const PROJECT_QUERY = `query($projectId: ID!, ${VARIABLES}) { project(id: $projectId) { issues${CONNECTION} } }`;
 
 /** One page as the given user sees it; `page` is null when the request failed or the project is hidden. */
-export async function listIssues(t: TestApp, token: string, scope: Scope, args: ListArgs): Promise<{ page: Page | null; res: GqlResponse<unknown> }> {
+export async function listIssues(
+  t: TestApp,
+  token: string,
+  scope: Scope,
+  args: ListArgs,
+): Promise<{ page: Page | null; res: GqlResponse<unknown> }> {
   if (scope.kind === 'all') {
     const res = await t.gql<{ issues: Page } | null>(ALL_QUERY, args, token);
     return { page: res.data?.issues ?? null, res };

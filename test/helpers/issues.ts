@@ -33,8 +33,16 @@ export async function query<T>(t: TestApp, source: string, variables: Record<str
 }
 
 /** What `node(id)` answers: the node (or null) and any top-level errors, which callers judge themselves. */
-export async function nodeLookup(t: TestApp, token: string, id: string): Promise<{ node: { __typename: string; id: string } | null; errorCodes: string[] }> {
-  const res = await t.gql<{ node: { __typename: string; id: string } | null }>('query($id: ID!) { node(id: $id) { __typename id } }', { id }, token);
+export async function nodeLookup(
+  t: TestApp,
+  token: string,
+  id: string,
+): Promise<{ node: { __typename: string; id: string } | null; errorCodes: string[] }> {
+  const res = await t.gql<{ node: { __typename: string; id: string } | null }>(
+    'query($id: ID!) { node(id: $id) { __typename id } }',
+    { id },
+    token,
+  );
   return { node: res.data.node, errorCodes: (res.errors ?? []).map((e) => e.extensions?.code ?? e.message) };
 }
 
@@ -67,7 +75,12 @@ export async function setUpTeam(t: TestApp): Promise<Team> {
     ['Owner', 'Admin', 'Member', 'Member Two', 'Viewer', 'Outsider'].map((name) => signUpUser(t, name)),
   );
   const project = await createProjectAs(t, owner.token);
-  for (const [user, role] of [[admin, 'ADMIN'], [member, 'MEMBER'], [member2, 'MEMBER'], [viewer, 'VIEWER']] as const) {
+  for (const [user, role] of [
+    [admin, 'ADMIN'],
+    [member, 'MEMBER'],
+    [member2, 'MEMBER'],
+    [viewer, 'VIEWER'],
+  ] as const) {
     await addMember(t, owner.token, project.id, user.id, role);
   }
   return { project, owner, admin, member, member2, viewer, outsider };
@@ -101,7 +114,14 @@ export type IssueResult = { __typename: 'IssuePayload'; issue: IssueView } | Fai
 
 const ERRORS = '... on Error { code message } ... on ValidationError { fieldErrors { field message } }';
 
-async function issueMutation(t: TestApp, token: string, field: string, inputType: string, input: Record<string, unknown>, extra = ''): Promise<IssueResult> {
+async function issueMutation(
+  t: TestApp,
+  token: string,
+  field: string,
+  inputType: string,
+  input: Record<string, unknown>,
+  extra = '',
+): Promise<IssueResult> {
   const data = await query<Record<string, IssueResult>>(
     t,
     `mutation($input: ${inputType}!) { ${field}(input: $input) { __typename ... on IssuePayload { issue { ${ISSUE} } } ${ERRORS} ${extra} } }`,
@@ -123,14 +143,20 @@ export type CreateIssueInput = {
   parentId?: string | null;
   labelIds?: string[] | null;
 };
-export const createIssue = (t: TestApp, token: string, input: CreateIssueInput) => issueMutation(t, token, 'createIssue', 'CreateIssueInput', input);
+export const createIssue = (t: TestApp, token: string, input: CreateIssueInput) =>
+  issueMutation(t, token, 'createIssue', 'CreateIssueInput', input);
 
-export type UpdateIssueInput = Partial<Omit<CreateIssueInput, 'projectId' | 'title'>> & { id: string; title?: string | null; expectedVersion?: number };
+export type UpdateIssueInput = Partial<Omit<CreateIssueInput, 'projectId' | 'title'>> & {
+  id: string;
+  title?: string | null;
+  expectedVersion?: number;
+};
 export const updateIssue = (t: TestApp, token: string, input: UpdateIssueInput) =>
   issueMutation(t, token, 'updateIssue', 'UpdateIssueInput', input, '... on ConflictError { currentIssue { id version title } }');
 
 export type IssueAction = 'archiveIssue' | 'unarchiveIssue' | 'restoreIssue';
-export const issueAction = (t: TestApp, token: string, action: IssueAction, id: string) => issueMutation(t, token, action, 'IssueIdInput', { id });
+export const issueAction = (t: TestApp, token: string, action: IssueAction, id: string) =>
+  issueMutation(t, token, action, 'IssueIdInput', { id });
 
 export type DeleteResult = { __typename: 'DeletePayload'; deletedId: string } | Failure;
 
@@ -175,7 +201,14 @@ export async function readIssue(t: TestApp, token: string, id: string): Promise<
   return data.issue;
 }
 
-export type HistoryEvent = { id: string; type: string; field: string | null; fromValue: string | null; toValue: string | null; actor: { id: string } | null };
+export type HistoryEvent = {
+  id: string;
+  type: string;
+  field: string | null;
+  fromValue: string | null;
+  toValue: string | null;
+  actor: { id: string } | null;
+};
 
 export async function historyOf(t: TestApp, token: string, id: string): Promise<HistoryEvent[]> {
   const data = await query<{ issue: { history: { edges: { node: HistoryEvent }[] } } }>(
@@ -203,7 +236,13 @@ export async function projectIssueKeys(t: TestApp, token: string, projectId: str
 export type LabelView = { id: string; name: string; color: string; description: string };
 export type LabelResult = { __typename: 'LabelPayload'; label: LabelView } | Failure;
 
-async function labelMutation(t: TestApp, token: string, field: string, inputType: string, input: Record<string, unknown>): Promise<LabelResult> {
+async function labelMutation(
+  t: TestApp,
+  token: string,
+  field: string,
+  inputType: string,
+  input: Record<string, unknown>,
+): Promise<LabelResult> {
   const data = await query<Record<string, LabelResult>>(
     t,
     `mutation($input: ${inputType}!) { ${field}(input: $input) { __typename ... on LabelPayload { label { id name color description } } ${ERRORS} } }`,
@@ -233,7 +272,13 @@ export type CommentView = { id: string; body: string; editedAt: string | null; a
 export type CommentResult = { __typename: 'CommentPayload'; comment: CommentView } | Failure;
 const COMMENT = 'id body editedAt author { id } issue { id }';
 
-async function commentMutation(t: TestApp, token: string, field: string, inputType: string, input: Record<string, unknown>): Promise<CommentResult> {
+async function commentMutation(
+  t: TestApp,
+  token: string,
+  field: string,
+  inputType: string,
+  input: Record<string, unknown>,
+): Promise<CommentResult> {
   const data = await query<Record<string, CommentResult>>(
     t,
     `mutation($input: ${inputType}!) { ${field}(input: $input) { __typename ... on CommentPayload { comment { ${COMMENT} } } ${ERRORS} } }`,
@@ -242,8 +287,10 @@ async function commentMutation(t: TestApp, token: string, field: string, inputTy
   );
   return data[field];
 }
-export const addComment = (t: TestApp, token: string, issueId: string, body: string) => commentMutation(t, token, 'addComment', 'AddCommentInput', { issueId, body });
-export const updateComment = (t: TestApp, token: string, id: string, body: string) => commentMutation(t, token, 'updateComment', 'UpdateCommentInput', { id, body });
+export const addComment = (t: TestApp, token: string, issueId: string, body: string) =>
+  commentMutation(t, token, 'addComment', 'AddCommentInput', { issueId, body });
+export const updateComment = (t: TestApp, token: string, id: string, body: string) =>
+  commentMutation(t, token, 'updateComment', 'UpdateCommentInput', { id, body });
 export const deleteComment = (t: TestApp, token: string, id: string) => deleteMutation(t, token, 'deleteComment', 'CommentIdInput', id);
 
 export function commentOf(result: CommentResult): CommentView {

@@ -21,7 +21,14 @@ export const rawIdOf = (id: string) => Buffer.from(id, 'base64').toString().spli
 const ERROR_FIELDS = '... on Error { code message } ... on ValidationError { fieldErrors { field message } }';
 
 /** Runs `field(input: $input)` and returns its union member; top-level errors fail the test. */
-export async function mutate<P>(t: TestApp, token: string, field: string, inputType: string, selection: string, input: Record<string, unknown>): Promise<Outcome<P>> {
+export async function mutate<P>(
+  t: TestApp,
+  token: string,
+  field: string,
+  inputType: string,
+  selection: string,
+  input: Record<string, unknown>,
+): Promise<Outcome<P>> {
   const res = await t.gql<Record<string, Outcome<P>>>(
     `mutation($input: ${inputType}!) { ${field}(input: $input) { __typename ${selection} ${ERROR_FIELDS} } }`,
     { input },
@@ -31,7 +38,14 @@ export async function mutate<P>(t: TestApp, token: string, field: string, inputT
   return res.data[field];
 }
 
-export type ProjectFields = { id: string; key: string; name: string; description: string; archivedAt: string | null; owner: { id: string } };
+export type ProjectFields = {
+  id: string;
+  key: string;
+  name: string;
+  description: string;
+  archivedAt: string | null;
+  owner: { id: string };
+};
 const PROJECT = 'project { id key name description archivedAt owner { id } }';
 type ProjectPayload = { project: ProjectFields };
 export type MemberFields = { id: string; role: Role; user: { id: string }; project: { id: string } };
@@ -54,7 +68,10 @@ export const deleteProject = (t: TestApp, token: string, id: string) =>
   mutate<{ deletedId: string }>(t, token, 'deleteProject', 'ProjectIdInput', '... on DeletePayload { deletedId }', { id });
 
 export const transferOwnership = (t: TestApp, token: string, projectId: string, newOwnerId: string) =>
-  mutate<ProjectPayload>(t, token, 'transferProjectOwnership', 'TransferProjectOwnershipInput', `... on ProjectPayload { ${PROJECT} }`, { projectId, newOwnerId });
+  mutate<ProjectPayload>(t, token, 'transferProjectOwnership', 'TransferProjectOwnershipInput', `... on ProjectPayload { ${PROJECT} }`, {
+    projectId,
+    newOwnerId,
+  });
 
 const MEMBER = '... on ProjectMemberPayload { member { id role user { id } project { id } } }';
 
@@ -70,17 +87,40 @@ export const changeRole = (t: TestApp, token: string, projectId: string, userId:
   mutate<MemberPayload>(t, token, 'changeProjectMemberRole', 'ChangeProjectMemberRoleInput', MEMBER, { projectId, userId, role });
 
 export const removeMember = (t: TestApp, token: string, projectId: string, userId: string) =>
-  mutate<RemovedPayload>(t, token, 'removeProjectMember', 'RemoveProjectMemberInput', '... on RemoveProjectMemberPayload { projectId userId }', { projectId, userId });
+  mutate<RemovedPayload>(
+    t,
+    token,
+    'removeProjectMember',
+    'RemoveProjectMemberInput',
+    '... on RemoveProjectMemberPayload { projectId userId }',
+    { projectId, userId },
+  );
 
 export const leaveProject = (t: TestApp, token: string, projectId: string) =>
-  mutate<RemovedPayload>(t, token, 'leaveProject', 'LeaveProjectInput', '... on RemoveProjectMemberPayload { projectId userId }', { projectId });
+  mutate<RemovedPayload>(t, token, 'leaveProject', 'LeaveProjectInput', '... on RemoveProjectMemberPayload { projectId userId }', {
+    projectId,
+  });
 
 export type IssueFields = { id: string; key: string; status: string; assignee: { id: string } | null };
 export const createIssue = (t: TestApp, token: string, input: { projectId: string; title: string; assigneeId?: string; status?: string }) =>
-  mutate<{ issue: IssueFields }>(t, token, 'createIssue', 'CreateIssueInput', '... on IssuePayload { issue { id key status assignee { id } } }', input);
+  mutate<{ issue: IssueFields }>(
+    t,
+    token,
+    'createIssue',
+    'CreateIssueInput',
+    '... on IssuePayload { issue { id key status assignee { id } } }',
+    input,
+  );
 
 export const createLabel = (t: TestApp, token: string, projectId: string, name: string) =>
-  mutate<{ label: { id: string; name: string } }>(t, token, 'createLabel', 'CreateLabelInput', '... on LabelPayload { label { id name } }', { projectId, name });
+  mutate<{ label: { id: string; name: string } }>(
+    t,
+    token,
+    'createLabel',
+    'CreateLabelInput',
+    '... on LabelPayload { label { id name } }',
+    { projectId, name },
+  );
 
 /** Asserts a mutation succeeded with `typename` and returns it with the payload fields present. */
 export function ok<P>(outcome: Outcome<P>, typename: string): P {
@@ -138,7 +178,11 @@ export async function projectState(t: TestApp, token: string, id: string): Promi
 
 /** The viewer's role in a project, or null if they cannot see it. */
 export async function roleIn(t: TestApp, token: string, projectId: string): Promise<Role | null> {
-  const res = await t.gql<{ project: { viewerRole: Role } | null }>('query($id: ID!) { project(id: $id) { viewerRole } }', { id: projectId }, token);
+  const res = await t.gql<{ project: { viewerRole: Role } | null }>(
+    'query($id: ID!) { project(id: $id) { viewerRole } }',
+    { id: projectId },
+    token,
+  );
   expect(res.errors).toBeUndefined();
   return res.data.project?.viewerRole ?? null;
 }

@@ -71,22 +71,38 @@ const ORDERS: (IssueOrder[] | null)[] = [
   null,
   [{ field: 'CREATED_AT', direction: 'ASC' }],
   [{ field: 'PRIORITY', direction: 'DESC' }],
-  [{ field: 'STATUS', direction: 'ASC' }, { field: 'NUMBER', direction: 'DESC' }],
+  [
+    { field: 'STATUS', direction: 'ASC' },
+    { field: 'NUMBER', direction: 'DESC' },
+  ],
   [{ field: 'DUE_DATE', direction: 'ASC' }],
-  [{ field: 'DUE_DATE', direction: 'DESC' }, { field: 'PRIORITY', direction: 'ASC' }],
-  [{ field: 'PRIORITY', direction: 'ASC' }, { field: 'DUE_DATE', direction: 'ASC' }, { field: 'UPDATED_AT', direction: 'DESC' }],
-  [{ field: 'UPDATED_AT', direction: 'ASC' }, { field: 'STATUS', direction: 'DESC' }],
+  [
+    { field: 'DUE_DATE', direction: 'DESC' },
+    { field: 'PRIORITY', direction: 'ASC' },
+  ],
+  [
+    { field: 'PRIORITY', direction: 'ASC' },
+    { field: 'DUE_DATE', direction: 'ASC' },
+    { field: 'UPDATED_AT', direction: 'DESC' },
+  ],
+  [
+    { field: 'UPDATED_AT', direction: 'ASC' },
+    { field: 'STATUS', direction: 'DESC' },
+  ],
 ];
 
 describe('issuesBeyond', () => {
   describe.each(ORDERS.map((order) => ({ order, name: JSON.stringify(order) })))('ordered by $name', ({ order }) => {
     const list = sorted(order);
-    it.each(list.map((row, index) => ({ row, index })))('row $index: exactly the rows after it, and before it backwards', ({ row, index }) => {
-      const after = ROWS.filter((r) => matches(r, issuesBeyond(row, order, false))).map((r) => r.id);
-      const before = ROWS.filter((r) => matches(r, issuesBeyond(row, order, true))).map((r) => r.id);
-      expect(new Set(after)).toEqual(new Set(list.slice(index + 1).map((r) => r.id)));
-      expect(new Set(before)).toEqual(new Set(list.slice(0, index).map((r) => r.id)));
-    });
+    it.each(list.map((row, index) => ({ row, index })))(
+      'row $index: exactly the rows after it, and before it backwards',
+      ({ row, index }) => {
+        const after = ROWS.filter((r) => matches(r, issuesBeyond(row, order, false))).map((r) => r.id);
+        const before = ROWS.filter((r) => matches(r, issuesBeyond(row, order, true))).map((r) => r.id);
+        expect(new Set(after)).toEqual(new Set(list.slice(index + 1).map((r) => r.id)));
+        expect(new Set(before)).toEqual(new Set(list.slice(0, index).map((r) => r.id)));
+      },
+    );
   });
 
   it('works for a row that is no longer in the list (its own sort values are enough)', () => {

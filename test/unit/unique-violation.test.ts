@@ -31,7 +31,9 @@ describe('isUniqueViolation', () => {
 
     const project = await t.db.prisma.project.findUniqueOrThrow({ where: { key } });
     await t.db.prisma.projectMember.create({ data: { projectId: project.id, userId: user.id, role: 'OWNER' } });
-    const memberError = await thrown(() => t.db.prisma.projectMember.create({ data: { projectId: project.id, userId: user.id, role: 'OWNER' } }));
+    const memberError = await thrown(() =>
+      t.db.prisma.projectMember.create({ data: { projectId: project.id, userId: user.id, role: 'OWNER' } }),
+    );
 
     expect(isUniqueViolation(emailError)).toBe(true);
     expect(isUniqueViolation(emailError, 'email')).toBe(true);

@@ -3,14 +3,17 @@ import { actAs, spendPasswordCheck, type AuthenticatedContext, type GraphQLConte
 import { mutation, publicMutation } from '../mutations.js';
 import { UserRef } from './user.js';
 import { rotateSession, endSession, type Session } from '../../services/sessions.js';
-import { changePassword, deactivateAccount, logIn, logOutEverywhere, signUp, updateProfile, type AuthDeps, type Caller } from '../../services/users.js';
 import {
-  ConflictError,
-  InvalidCredentialsError,
-  RateLimitedError,
-  UnauthenticatedError,
-  ValidationError,
-} from '../../domain/errors.js';
+  changePassword,
+  deactivateAccount,
+  logIn,
+  logOutEverywhere,
+  signUp,
+  updateProfile,
+  type AuthDeps,
+  type Caller,
+} from '../../services/users.js';
+import { ConflictError, InvalidCredentialsError, RateLimitedError, UnauthenticatedError, ValidationError } from '../../domain/errors.js';
 import { idOf } from '../../domain/ids.js';
 import type { User } from '../../generated/prisma/client.js';
 
@@ -18,9 +21,15 @@ const AuthPayload = builder.objectRef<Session>('AuthPayload').implement({
   description:
     'A logged-in session. Send `accessToken` as `Authorization: Bearer <token>`; before it expires, exchange `refreshToken` with `refreshSession` for new tokens (each refresh token works once).',
   fields: (t) => ({
-    accessToken: t.string({ description: 'A JWT for the Authorization header; valid for 30 minutes.', resolve: (s) => s.accessToken.token }),
+    accessToken: t.string({
+      description: 'A JWT for the Authorization header; valid for 30 minutes.',
+      resolve: (s) => s.accessToken.token,
+    }),
     accessTokenExpiresAt: t.field({ type: 'DateTime', resolve: (s) => s.accessToken.expiresAt }),
-    refreshToken: t.string({ description: 'Single-use: exchange it with refreshSession for new tokens. Keep it secret.', resolve: (s) => s.refreshToken.token }),
+    refreshToken: t.string({
+      description: 'Single-use: exchange it with refreshSession for new tokens. Keep it secret.',
+      resolve: (s) => s.refreshToken.token,
+    }),
     refreshTokenExpiresAt: t.field({ type: 'DateTime', resolve: (s) => s.refreshToken.expiresAt }),
     user: t.field({ type: UserRef, description: 'The logged-in user.', resolve: (s) => s.user }),
   }),

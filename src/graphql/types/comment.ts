@@ -8,21 +8,24 @@ import { visibleComments } from '../../domain/permissions.js';
 import type { Comment } from '../../generated/prisma/client.js';
 import { addComment, deleteComment, updateComment } from '../../services/comments.js';
 
-export const CommentRef = brandIds(builder.prismaNode('Comment', {
-  description: 'A comment on an issue.',
-  id: { field: 'id' },
-  select: { id: true },
-  // A node that is missing or hidden resolves to null instead of an error.
-  nullable: true,
-  findUnique: (id, context) => ({ id, AND: [visibleComments(context.viewer?.id ?? null)] }),
-  fields: (t) => ({
-    body: t.exposeString('body', { description: 'Markdown text.' }),
-    author: t.relation('author'),
-    issue: t.relation('issue'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true }),
+export const CommentRef = brandIds(
+  builder.prismaNode('Comment', {
+    description: 'A comment on an issue.',
+    id: { field: 'id' },
+    select: { id: true },
+    // A node that is missing or hidden resolves to null instead of an error.
+    nullable: true,
+    findUnique: (id, context) => ({ id, AND: [visibleComments(context.viewer?.id ?? null)] }),
+    fields: (t) => ({
+      body: t.exposeString('body', { description: 'Markdown text.' }),
+      author: t.relation('author'),
+      issue: t.relation('issue'),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true }),
+    }),
   }),
-}), 'Comment');
+  'Comment',
+);
 
 const CommentPayload = builder.objectRef<{ comment: Comment }>('CommentPayload').implement({
   fields: (t) => ({ comment: t.field({ type: CommentRef, resolve: (p) => p.comment }) }),

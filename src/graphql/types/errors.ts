@@ -30,7 +30,11 @@ export const ErrorRef = builder.interfaceRef<AppError>('Error').implement({
   description: 'What every expected failure has in common.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'A human-readable explanation, in English.' }),
-    code: t.field({ type: ErrorCodeEnum, description: 'Stable and machine-readable: branch on this, not on the message.', resolve: (error) => error.code }),
+    code: t.field({
+      type: ErrorCodeEnum,
+      description: 'Stable and machine-readable: branch on this, not on the message.',
+      resolve: (error) => error.code,
+    }),
   }),
 });
 

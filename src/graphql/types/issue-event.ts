@@ -14,7 +14,7 @@ function shown(event: IssueEvent, value: string | null): string | null {
 const IssueEventTypeEnum = builder.enumType(IssueEventType, { name: 'IssueEventType' });
 
 builder.prismaNode('IssueEvent', {
-  description: 'One change in an issue\'s history.',
+  description: "One change in an issue's history.",
   id: { field: 'id' },
   // A node that is missing or hidden resolves to null instead of an error.
   nullable: true,
@@ -22,13 +22,20 @@ builder.prismaNode('IssueEvent', {
   fields: (t) => ({
     type: t.expose('type', { type: IssueEventTypeEnum }),
     actor: t.relation('actor', { nullable: true, description: 'Who made the change (null if their account is gone).' }),
-    field: t.exposeString('field', { nullable: true, description: 'For UPDATED: the field that changed (status, assigneeId…); labels for label events.' }),
+    field: t.exposeString('field', {
+      nullable: true,
+      description: 'For UPDATED: the field that changed (status, assigneeId…); labels for label events.',
+    }),
     fromValue: t.string({
       nullable: true,
       description: 'The value before: enum names, ISO dates, text, or global IDs for users, issues and labels.',
       resolve: (event) => shown(event, event.fromValue),
     }),
-    toValue: t.string({ nullable: true, description: 'The value after (for COMMENTED, the comment\'s ID).', resolve: (event) => shown(event, event.toValue) }),
+    toValue: t.string({
+      nullable: true,
+      description: "The value after (for COMMENTED, the comment's ID).",
+      resolve: (event) => shown(event, event.toValue),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

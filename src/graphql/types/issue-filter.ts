@@ -79,7 +79,9 @@ export const IssueFilterRef = builder.inputRef<IssueFilterShape>('IssueFilter').
     createdAt: t.field({ type: DateTimeRange }),
     updatedAt: t.field({ type: DateTimeRange }),
     dueDate: t.field({ type: DateRange }),
-    archived: t.boolean({ description: 'true: only archived issues; false: only active ones. Lists leave archived issues out unless a filter mentions them.' }),
+    archived: t.boolean({
+      description: 'true: only archived issues; false: only active ones. Lists leave archived issues out unless a filter mentions them.',
+    }),
     search: t.string({ description: 'Case-insensitive text in the title or description.' }),
     and: t.field({ type: [IssueFilterRef] }),
     or: t.field({ type: [IssueFilterRef] }),
@@ -92,7 +94,8 @@ const IssueOrderField = builder.enumType('IssueOrderField', {
 });
 
 export const IssueOrderRef = builder.inputType('IssueOrder', {
-  description: 'One sort key. Lists take up to 3; ties are broken by id, so pages never skip or repeat. Issues without a due date sort last.',
+  description:
+    'One sort key. Lists take up to 3; ties are broken by id, so pages never skip or repeat. Issues without a due date sort last.',
   fields: (t) => ({
     field: t.field({ type: IssueOrderField, required: true }),
     direction: t.field({ type: OrderDirection, defaultValue: 'ASC', required: true }),
@@ -113,7 +116,11 @@ export function toIssueFilter(f: IssueFilterShape | null | undefined): IssueFilt
     assigneeId: rawIds(f.assigneeId, 'User'),
     reporterId: rawIds(f.reporterId, 'User'),
     parentId: rawIds(f.parentId, 'Issue'),
-    labelIds: f.labelIds && { some: raw(f.labelIds.some, 'Label'), every: raw(f.labelIds.every, 'Label'), none: raw(f.labelIds.none, 'Label') },
+    labelIds: f.labelIds && {
+      some: raw(f.labelIds.some, 'Label'),
+      every: raw(f.labelIds.every, 'Label'),
+      none: raw(f.labelIds.none, 'Label'),
+    },
     and: f.and?.map((x) => toIssueFilter(x)!),
     or: f.or?.map((x) => toIssueFilter(x)!),
     not: toIssueFilter(f.not),

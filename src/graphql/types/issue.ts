@@ -26,71 +26,82 @@ import {
   updateIssue,
 } from '../../services/issues.js';
 
-export const IssueRef = brandIds(builder.prismaNode('Issue', {
-  description: 'A unit of work in a project, known by its key (API-42).',
-  id: { field: 'id' },
-  select: { id: true },
-  // A node that is missing or hidden resolves to null instead of an error.
-  nullable: true,
-  findUnique: (id, context) => ({ id, AND: [visibleIssues(context.viewer?.id ?? null)] }),
-  fields: (t) => ({
-    key: t.string({
-      description: 'The human key: project key and number, as in API-42.',
-      select: { number: true, project: { select: { key: true } } },
-      resolve: (issue) => `${issue.project.key}-${issue.number}`,
-    }),
-    number: t.exposeInt('number'),
-    title: t.exposeString('title'),
-    description: t.exposeString('description'),
-    status: t.expose('status', { type: IssueStatusEnum }),
-    priority: t.expose('priority', { type: IssuePriorityEnum }),
-    estimate: t.exposeInt('estimate', { nullable: true }),
-    dueDate: t.expose('dueDate', { type: 'Date', nullable: true }),
-    version: t.exposeInt('version', { description: 'Incremented by every change; pass it back as expectedVersion to avoid overwriting someone else\'s edit.' }),
-    project: t.relation('project'),
-    assignee: t.relation('assignee', { nullable: true }),
-    reporter: t.relation('reporter'),
-    parent: t.relation('parent', { nullable: true, description: 'The issue this one is part of (null if none, or deleted).', query: { where: { deletedAt: null } } }),
-    children: t.relatedConnection('children', {
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'Sub-issues, oldest first.',
-      query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-    }),
-    labels: t.field({
-      type: [LabelRef],
-      description: 'Labels on this issue, by name.',
-      // Sorted here: ordering by the label's name in SQL costs a join and a sort per issue.
-      select: (_args, _context, nestedSelection) => ({ labels: { select: { label: nestedSelection({ select: { id: true, name: true } }) } } }),
-      resolve: (issue) => issue.labels.map((l) => l.label).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    }),
-    comments: t.relatedConnection('comments', {
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'Comments, oldest first.',
-      totalCount: true,
-      query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-    }),
-    history: t.relatedConnection('events', {
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'Every change to this issue, oldest first: who changed which field from what to what.',
-      query: () => ({ orderBy: [{ seq: 'asc' }] }),
-    }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it reached DONE or CANCELED.' }),
-    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
-    viewerCan: t.field({
-      type: IssueViewerCan,
-      select: { projectId: true, reporterId: true },
-      resolve: async (issue, _args, context) => ({
-        access: { userId: context.viewer?.id ?? '', role: await context.loaders.viewerRole.load(issue.projectId) },
-        reporterId: issue.reporterId,
+export const IssueRef = brandIds(
+  builder.prismaNode('Issue', {
+    description: 'A unit of work in a project, known by its key (API-42).',
+    id: { field: 'id' },
+    select: { id: true },
+    // A node that is missing or hidden resolves to null instead of an error.
+    nullable: true,
+    findUnique: (id, context) => ({ id, AND: [visibleIssues(context.viewer?.id ?? null)] }),
+    fields: (t) => ({
+      key: t.string({
+        description: 'The human key: project key and number, as in API-42.',
+        select: { number: true, project: { select: { key: true } } },
+        resolve: (issue) => `${issue.project.key}-${issue.number}`,
+      }),
+      number: t.exposeInt('number'),
+      title: t.exposeString('title'),
+      description: t.exposeString('description'),
+      status: t.expose('status', { type: IssueStatusEnum }),
+      priority: t.expose('priority', { type: IssuePriorityEnum }),
+      estimate: t.exposeInt('estimate', { nullable: true }),
+      dueDate: t.expose('dueDate', { type: 'Date', nullable: true }),
+      version: t.exposeInt('version', {
+        description: "Incremented by every change; pass it back as expectedVersion to avoid overwriting someone else's edit.",
+      }),
+      project: t.relation('project'),
+      assignee: t.relation('assignee', { nullable: true }),
+      reporter: t.relation('reporter'),
+      parent: t.relation('parent', {
+        nullable: true,
+        description: 'The issue this one is part of (null if none, or deleted).',
+        query: { where: { deletedAt: null } },
+      }),
+      children: t.relatedConnection('children', {
+        cursor: 'id',
+        maxSize: pageSize,
+        description: 'Sub-issues, oldest first.',
+        query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      }),
+      labels: t.field({
+        type: [LabelRef],
+        description: 'Labels on this issue, by name.',
+        // Sorted here: ordering by the label's name in SQL costs a join and a sort per issue.
+        select: (_args, _context, nestedSelection) => ({
+          labels: { select: { label: nestedSelection({ select: { id: true, name: true } }) } },
+        }),
+        resolve: (issue) => issue.labels.map((l) => l.label).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      }),
+      comments: t.relatedConnection('comments', {
+        cursor: 'id',
+        maxSize: pageSize,
+        description: 'Comments, oldest first.',
+        totalCount: true,
+        query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      }),
+      history: t.relatedConnection('events', {
+        cursor: 'id',
+        maxSize: pageSize,
+        description: 'Every change to this issue, oldest first: who changed which field from what to what.',
+        query: () => ({ orderBy: [{ seq: 'asc' }] }),
+      }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+      closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it reached DONE or CANCELED.' }),
+      archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
+      viewerCan: t.field({
+        type: IssueViewerCan,
+        select: { projectId: true, reporterId: true },
+        resolve: async (issue, _args, context) => ({
+          access: { userId: context.viewer?.id ?? '', role: await context.loaders.viewerRole.load(issue.projectId) },
+          reporterId: issue.reporterId,
+        }),
       }),
     }),
   }),
-}), 'Issue');
+  'Issue',
+);
 
 builder.queryFields((t) => ({
   issue: t.withAuth({ authenticated: true }).prismaField({
@@ -138,7 +149,7 @@ const CreateIssueInput = builder.inputType('CreateIssueInput', {
     description: t.string(),
     status: t.field({ type: IssueStatusEnum, description: 'Default TODO.' }),
     priority: t.field({ type: IssuePriorityEnum, description: 'Default NONE.' }),
-    estimate: t.int({ description: '0 to 1000, in the team\'s unit.' }),
+    estimate: t.int({ description: "0 to 1000, in the team's unit." }),
     dueDate: t.field({ type: 'Date' }),
     assigneeId: t.globalID({ for: [UserRef], description: 'A member of the project.' }),
     parentId: t.globalID({ for: [IssueRef], description: 'An issue of the same project.' }),
@@ -150,7 +161,9 @@ const UpdateIssueInput = builder.inputType('UpdateIssueInput', {
   description: 'Only the fields given change; null clears an optional field.',
   fields: (t) => ({
     id: t.globalID({ required: true, for: [IssueRef] }),
-    expectedVersion: t.int({ description: 'The version you edited; if the issue has changed since, you get a ConflictError with the current issue.' }),
+    expectedVersion: t.int({
+      description: 'The version you edited; if the issue has changed since, you get a ConflictError with the current issue.',
+    }),
     title: t.string(),
     description: t.string(),
     status: t.field({ type: IssueStatusEnum }),
@@ -216,18 +229,22 @@ builder.mutationFields((t) => ({
     description: 'Archives an issue: it leaves default lists. Needs MEMBER.',
     errors: writeErrors,
     input: IssueIdInput,
-    resolve: async (input, context, info) => ({ issue: await setIssueArchived(actor(context), { id: input.id.id, archived: true }, payloadQuery(context, info)) }),
+    resolve: async (input, context, info) => ({
+      issue: await setIssueArchived(actor(context), { id: input.id.id, archived: true }, payloadQuery(context, info)),
+    }),
   }),
   unarchiveIssue: mutation(t, {
     payload: IssuePayload,
     description: 'Brings an archived issue back. Needs MEMBER.',
     errors: writeErrors,
     input: IssueIdInput,
-    resolve: async (input, context, info) => ({ issue: await setIssueArchived(actor(context), { id: input.id.id, archived: false }, payloadQuery(context, info)) }),
+    resolve: async (input, context, info) => ({
+      issue: await setIssueArchived(actor(context), { id: input.id.id, archived: false }, payloadQuery(context, info)),
+    }),
   }),
   deleteIssue: deleteMutation(t, {
     typename: 'Issue',
-    description: 'Deletes an issue; restoreIssue brings it back. Needs ADMIN, or MEMBER for the issue\'s reporter.',
+    description: "Deletes an issue; restoreIssue brings it back. Needs ADMIN, or MEMBER for the issue's reporter.",
     errors: writeErrors,
     input: IssueIdInput,
     remove: deleteIssue,

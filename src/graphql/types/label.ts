@@ -8,20 +8,23 @@ import { visibleProjects } from '../../domain/permissions.js';
 import type { Label } from '../../generated/prisma/client.js';
 import { createLabel, deleteLabel, updateLabel } from '../../services/labels.js';
 
-export const LabelRef = brandIds(builder.prismaNode('Label', {
-  description: 'A tag for issues, defined per project.',
-  id: { field: 'id' },
-  select: { id: true },
-  // A node that is missing or hidden resolves to null instead of an error.
-  nullable: true,
-  findUnique: (id, context) => ({ id, project: visibleProjects(context.viewer?.id ?? null) }),
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    color: t.exposeString('color', { description: 'Hex color, like #3b82f6.' }),
-    description: t.exposeString('description'),
-    project: t.relation('project'),
+export const LabelRef = brandIds(
+  builder.prismaNode('Label', {
+    description: 'A tag for issues, defined per project.',
+    id: { field: 'id' },
+    select: { id: true },
+    // A node that is missing or hidden resolves to null instead of an error.
+    nullable: true,
+    findUnique: (id, context) => ({ id, project: visibleProjects(context.viewer?.id ?? null) }),
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      color: t.exposeString('color', { description: 'Hex color, like #3b82f6.' }),
+      description: t.exposeString('description'),
+      project: t.relation('project'),
+    }),
   }),
-}), 'Label');
+  'Label',
+);
 
 const LabelPayload = builder.objectRef<{ label: Label }>('LabelPayload').implement({
   fields: (t) => ({ label: t.field({ type: LabelRef, resolve: (p) => p.label }) }),

@@ -10,7 +10,7 @@ import type { ProjectMember } from '../../generated/prisma/client.js';
 import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectMember } from '../../services/projects.js';
 
 export const ProjectMemberRef = builder.prismaNode('ProjectMember', {
-  description: 'A user\'s membership in a project, with their role.',
+  description: "A user's membership in a project, with their role.",
   id: { field: 'id' },
   select: { id: true },
   // A node that is missing or hidden resolves to null instead of an error.
@@ -78,7 +78,7 @@ builder.mutationFields((t) => ({
   }),
   changeProjectMemberRole: mutation(t, {
     payload: ProjectMemberPayload,
-    description: 'Changes a member\'s role. Needs ADMIN (OWNER where owners are concerned); the last owner cannot be demoted.',
+    description: "Changes a member's role. Needs ADMIN (OWNER where owners are concerned); the last owner cannot be demoted.",
     errors: memberErrors,
     input: ChangeProjectMemberRoleInput,
     resolve: async (input, context) => ({

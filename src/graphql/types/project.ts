@@ -28,65 +28,71 @@ export const ProjectRoleEnum = builder.enumType('ProjectRole', {
   values: ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'] as const,
 });
 
-export const ProjectRef = brandIds(builder.prismaNode('Project', {
-  description: 'A project: members with roles, and the issues they track under a short key such as API.',
-  id: { field: 'id' },
-  select: { id: true },
-  // A node that is missing or hidden resolves to null instead of an error.
-  nullable: true,
-  // Node lookups see only projects the viewer belongs to; the rest look missing.
-  findUnique: (id, context) => ({ id, AND: [visibleProjects(context.viewer?.id ?? null)] }),
-  fields: (t) => ({
-    key: t.exposeString('key', { description: 'Short upper-case key; issue keys are KEY-number.' }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
-    owner: t.relation('owner', { description: 'The primary owner (there may be other members with the OWNER role).' }),
-    archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    viewerRole: t.field({
-      type: ProjectRoleEnum,
-      nullable: true,
-      description: 'Your role in this project.',
-      resolve: (project, _args, context) => context.loaders.viewerRole.load(project.id),
-    }),
-    viewerCan: t.field({
-      type: ProjectViewerCan,
-      resolve: async (project, _args, context) => ({ userId: context.viewer?.id ?? '', role: await context.loaders.viewerRole.load(project.id) }),
-    }),
-    members: t.prismaConnection({
-      type: 'ProjectMember',
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'Everyone in the project, owners first.',
-      resolve: (query, project, _args, context) => listProjectMembers(context.prisma, project.id, query),
-    }),
-    labels: t.relatedConnection('labels', {
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'The labels issues of this project can carry, by name.',
-      query: () => ({ orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
-    }),
-    issues: t.relatedConnection('issues', {
-      cursor: 'id',
-      maxSize: pageSize,
-      description: 'This project\'s issues, filtered and ordered (newest first by default; archived ones only when the filter asks).',
-      totalCount: true,
-      args: {
-        filter: t.arg({ type: IssueFilterRef }),
-        orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
-      },
-      // Our cursor and skip win over Pothos' (see issuePageStart for why they differ).
-      query: async (args, context) => {
-        const options = { filter: toIssueFilter(args.filter), orderBy: args.orderBy };
-        // The connection's own arguments are there too, though not in the declared type.
-        const { cursorId, backward } = pageStart(args as Parameters<typeof pageStart>[0]);
-        const start = cursorId && context.viewer ? await context.loaders.issuePageStart.load({ options, cursorId, backward }) : {};
-        return { ...issueListQuery(options), ...start };
-      },
+export const ProjectRef = brandIds(
+  builder.prismaNode('Project', {
+    description: 'A project: members with roles, and the issues they track under a short key such as API.',
+    id: { field: 'id' },
+    select: { id: true },
+    // A node that is missing or hidden resolves to null instead of an error.
+    nullable: true,
+    // Node lookups see only projects the viewer belongs to; the rest look missing.
+    findUnique: (id, context) => ({ id, AND: [visibleProjects(context.viewer?.id ?? null)] }),
+    fields: (t) => ({
+      key: t.exposeString('key', { description: 'Short upper-case key; issue keys are KEY-number.' }),
+      name: t.exposeString('name'),
+      description: t.exposeString('description'),
+      owner: t.relation('owner', { description: 'The primary owner (there may be other members with the OWNER role).' }),
+      archivedAt: t.expose('archivedAt', { type: 'DateTime', nullable: true }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+      viewerRole: t.field({
+        type: ProjectRoleEnum,
+        nullable: true,
+        description: 'Your role in this project.',
+        resolve: (project, _args, context) => context.loaders.viewerRole.load(project.id),
+      }),
+      viewerCan: t.field({
+        type: ProjectViewerCan,
+        resolve: async (project, _args, context) => ({
+          userId: context.viewer?.id ?? '',
+          role: await context.loaders.viewerRole.load(project.id),
+        }),
+      }),
+      members: t.prismaConnection({
+        type: 'ProjectMember',
+        cursor: 'id',
+        maxSize: pageSize,
+        description: 'Everyone in the project, owners first.',
+        resolve: (query, project, _args, context) => listProjectMembers(context.prisma, project.id, query),
+      }),
+      labels: t.relatedConnection('labels', {
+        cursor: 'id',
+        maxSize: pageSize,
+        description: 'The labels issues of this project can carry, by name.',
+        query: () => ({ orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      }),
+      issues: t.relatedConnection('issues', {
+        cursor: 'id',
+        maxSize: pageSize,
+        description: "This project's issues, filtered and ordered (newest first by default; archived ones only when the filter asks).",
+        totalCount: true,
+        args: {
+          filter: t.arg({ type: IssueFilterRef }),
+          orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
+        },
+        // Our cursor and skip win over Pothos' (see issuePageStart for why they differ).
+        query: async (args, context) => {
+          const options = { filter: toIssueFilter(args.filter), orderBy: args.orderBy };
+          // The connection's own arguments are there too, though not in the declared type.
+          const { cursorId, backward } = pageStart(args as Parameters<typeof pageStart>[0]);
+          const start = cursorId && context.viewer ? await context.loaders.issuePageStart.load({ options, cursorId, backward }) : {};
+          return { ...issueListQuery(options), ...start };
+        },
+      }),
     }),
   }),
-}), 'Project');
+  'Project',
+);
 
 builder.queryFields((t) => ({
   project: t.withAuth({ authenticated: true }).prismaField({

@@ -15,7 +15,10 @@ export const ProjectViewerCan = builder.objectRef<ProjectAccess>('ProjectViewerC
     administer: t.boolean({ description: 'Manage members and labels.', resolve: allowed('member.manage') }),
     delete: t.boolean({ resolve: allowed('project.delete') }),
     transferOwnership: t.boolean({ resolve: allowed('project.transferOwnership') }),
-    leave: t.boolean({ description: 'Any member may leave, except the last owner (checked when you try).', resolve: allowed('project.leave') }),
+    leave: t.boolean({
+      description: 'Any member may leave, except the last owner (checked when you try).',
+      resolve: allowed('project.leave'),
+    }),
   }),
 });
 
