@@ -1,5 +1,5 @@
 // The Pothos builder: plugins and their settings only. Types live in ./types, one file each.
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
@@ -80,3 +80,6 @@ export const builder = new SchemaBuilder<{
     defaultEdgeTypeOptions: { description: 'One item of a page, with its cursor.' },
   },
 });
+
+/** The builder's schema types, for helpers that take Pothos field builders. */
+export type TrackrTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;

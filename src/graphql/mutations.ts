@@ -1,16 +1,19 @@
 // The shape every mutation shares: one required `input` argument, a payload on success or one of
 // the typed errors (a result union), and a logged-in viewer unless the mutation is how one logs in.
-import type { InputObjectRef, ObjectRef, SchemaTypes } from '@pothos/core';
+import type { InputObjectRef, ObjectRef } from '@pothos/core';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { builder } from './builder.js';
+import type { TrackrTypes as Types } from './builder.js';
 import { actor, type AuthenticatedContext, type GraphQLContext } from './context.js';
 import { DeletePayload } from './types/delete-payload.js';
 import type { Actor } from '../services/access.js';
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 type MutationFieldBuilder = PothosSchemaTypes.MutationFieldBuilder<Types, object>;
 type ErrorClass = new (...args: never[]) => Error;
+
+/** The `idempotencyKey` input field of every retry-safe create, described once. */
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  'Makes retries safe: a key you choose per action (a UUID, say). Sending the same key with the same input again returns what the first request created instead of creating another; the same key with a different input is a ConflictError. Keys are remembered for 24 hours, per user.';
 
 type MutationOptions<Input, Payload, Context> = {
   description: string;

@@ -3,12 +3,13 @@
 // so hidden issues are indistinguishable from missing ones.
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import { ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
+import { AppError, ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import { idField, type IssueId } from '../domain/ids.js';
 import { assertCan, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
 import type { Issue, IssueEventType, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import { authorize, type Actor } from './access.js';
+import { createOnce, idempotencyKeyField } from './idempotency.js';
 import type { Db } from './db.js';
 import { issueOrderBy, issuesBeyond, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
 
@@ -120,13 +121,22 @@ export function countIssues({ prisma, viewer }: Actor, options: IssueListOptions
   return prisma.issue.count({ where: { AND: [issueListQuery(options).where, visibleIssues(viewer.id)] } });
 }
 
+type IssueStanding = { id: string; projectId: string; reporterId: string };
+
 /**
- * A visible issue after asserting `action` on it (its reporter counts as its creator): NotFoundError
- * if hidden, ForbiddenError if not allowed. `deleted` looks among deleted issues instead of live ones.
+ * The visible issues among `ids`, in order, each after asserting `action` on it (its reporter counts
+ * as its creator): the issue's standing, or NotFoundError if hidden or missing, ForbiddenError if
+ * not allowed. `deleted` looks among deleted issues instead of live ones. One statement for all.
  */
-async function requireIssue(db: Db, viewer: Viewer, id: IssueId, action: Action, { deleted = false } = {}) {
-  const issue = await db.issue.findFirst({
-    where: { id, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer.id) },
+async function checkIssues(
+  db: Db,
+  viewer: Viewer,
+  ids: readonly IssueId[],
+  action: Action,
+  { deleted = false } = {},
+): Promise<(IssueStanding | AppError)[]> {
+  const rows = await db.issue.findMany({
+    where: { id: { in: [...ids] }, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer.id) },
     select: {
       id: true,
       projectId: true,
@@ -134,9 +144,40 @@ async function requireIssue(db: Db, viewer: Viewer, id: IssueId, action: Action,
       project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } },
     },
   });
-  if (!issue) throw new NotFoundError('Issue');
-  assertCan({ userId: viewer.id, role: issue.project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) return new NotFoundError('Issue');
+    const { project, ...issue } = row;
+    const allowed = expectedSync(() =>
+      assertCan({ userId: viewer.id, role: project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId }),
+    );
+    return allowed ?? issue;
+  });
+}
+
+/** One visible issue after asserting `action` on it, as checkIssues; throws its error. */
+async function requireIssue(
+  db: Db,
+  viewer: Viewer,
+  id: IssueId,
+  action: Action,
+  options: { deleted?: boolean } = {},
+): Promise<IssueStanding> {
+  const [issue] = await checkIssues(db, viewer, [id], action, options);
+  if (issue instanceof AppError) throw issue;
   return issue;
+}
+
+/** The expected failure (AppError) `work` threw, if any; anything else propagates. */
+function expectedSync(work: () => void): AppError | undefined {
+  try {
+    work();
+    return undefined;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
 }
 
 const title = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
@@ -155,6 +196,7 @@ const createIssueInput = z.object({
   assigneeId: idField<'User'>().nullish(),
   parentId: idField<'Issue'>().nullish(),
   labelIds: labelIds.nullish(),
+  idempotencyKey: unclearable(idempotencyKeyField),
 });
 
 /**
@@ -163,39 +205,54 @@ const createIssueInput = z.object({
  * project's counter row serialises concurrent creators, so numbers are never duplicated or skipped.
  */
 export async function createIssue({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: object): Promise<Issue> {
-  const data = parseInput(createIssueInput, input);
+  const { idempotencyKey, ...data } = parseInput(createIssueInput, input);
   await authorize(prisma, viewer, data.projectId, 'issue.create');
-  return prisma.$transaction(async (tx) => {
-    if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
-    if (data.parentId) await requireParent(tx, data.projectId, data.parentId, null);
-    const labels = data.labelIds ? await requireLabels(tx, data.projectId, data.labelIds) : [];
-    const { issueCounter } = await tx.project.update({
-      where: { id: data.projectId },
-      data: { issueCounter: { increment: 1 } },
-      select: { issueCounter: true },
-    });
-    const issue = await tx.issue.create({
-      ...query,
-      data: {
-        projectId: data.projectId,
-        number: issueCounter,
-        title: data.title,
-        description: data.description,
-        status: data.status,
-        priority: data.priority,
-        estimate: data.estimate ?? null,
-        dueDate: data.dueDate ?? null,
-        assigneeId: data.assigneeId ?? null,
-        parentId: data.parentId ?? null,
-        reporterId: viewer.id,
-        closedAt: CLOSED.includes(data.status) ? new Date() : null,
-        // An empty nested create would make Prisma re-read the new row in an extra statement.
-        ...(labels.length ? { labels: { create: labels.map((labelId) => ({ labelId })) } } : {}),
+  return prisma.$transaction((tx) =>
+    createOnce(
+      tx,
+      viewer.id,
+      { key: idempotencyKey, operation: 'createIssue', input: data },
+      {
+        replay: (id) => tx.issue.findUniqueOrThrow({ ...query, where: { id } }),
+        create: async () => {
+          if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
+          if (data.parentId) await requireParent(tx, data.projectId, data.parentId, null);
+          const labels = data.labelIds ? await requireLabels(tx, data.projectId, data.labelIds) : [];
+          const { issueCounter } = await tx.project.update({
+            where: { id: data.projectId },
+            data: { issueCounter: { increment: 1 } },
+            select: { issueCounter: true },
+          });
+          const issue = await tx.issue.create({
+            ...withId(query),
+            data: {
+              projectId: data.projectId,
+              number: issueCounter,
+              title: data.title,
+              description: data.description,
+              status: data.status,
+              priority: data.priority,
+              estimate: data.estimate ?? null,
+              dueDate: data.dueDate ?? null,
+              assigneeId: data.assigneeId ?? null,
+              parentId: data.parentId ?? null,
+              reporterId: viewer.id,
+              closedAt: CLOSED.includes(data.status) ? new Date() : null,
+              // An empty nested create would make Prisma re-read the new row in an extra statement.
+              ...(labels.length ? { labels: { create: labels.map((labelId) => ({ labelId })) } } : {}),
+            },
+          });
+          await tx.issueEvent.create({ data: { issueId: issue.id, actorId: viewer.id, type: 'CREATED' } });
+          return issue;
+        },
       },
-    });
-    await tx.issueEvent.create({ data: { issueId: issue.id, actorId: viewer.id, type: 'CREATED' } });
-    return issue;
-  });
+    ),
+  );
+}
+
+/** A Pothos selection that also reads the row's id (which the service needs whatever the client asked for). */
+export function withId(query: object | undefined): object | undefined {
+  return query && 'select' in query ? { ...query, select: { ...(query.select as object), id: true } } : query;
 }
 
 async function requireAssignable(db: Db, projectId: string, userId: string): Promise<void> {
@@ -219,16 +276,16 @@ async function requireParent(db: Db, projectId: string, parentId: string, childI
   }
 }
 
-async function requireLabels(db: Db, projectId: string, ids: readonly string[]): Promise<string[]> {
+/** The distinct ids of `ids`, all labels of the project; ValidationError on `field` otherwise. */
+async function requireLabels(db: Db, projectId: string, ids: readonly string[], field = 'labelIds'): Promise<string[]> {
   const unique = [...new Set(ids)];
   const found = await db.label.count({ where: { projectId, id: { in: unique } } });
-  if (found !== unique.length) throw ValidationError.field('labelIds', "must be labels of the issue's project");
+  if (found !== unique.length) throw ValidationError.field(field, "must be labels of the issue's project");
   return unique;
 }
 
-const updateIssueInput = z.object({
-  id: idField<'Issue'>(),
-  expectedVersion: unclearable(z.number().int().min(1)),
+/** The fields an update may change, shared by updateIssue and updateIssues. */
+const issueChanges = {
   title: unclearable(title),
   description: unclearable(description),
   status: unclearable(z.enum(IssueStatus)),
@@ -237,8 +294,45 @@ const updateIssueInput = z.object({
   dueDate: z.date().nullable().optional(),
   assigneeId: idField<'User'>().nullable().optional(),
   parentId: idField<'Issue'>().nullable().optional(),
+  /** The whole new set (forms). */
   labelIds: labelIds.optional(),
-});
+  /** Deltas (Linear's and GitLab's way): concurrent edits adding different labels both keep theirs. */
+  addedLabelIds: labelIds.optional(),
+  removedLabelIds: labelIds.optional(),
+};
+
+type LabelModes = { labelIds?: unknown; addedLabelIds?: readonly string[]; removedLabelIds?: readonly string[] };
+
+/** A whole label set and deltas do not mix, and one label cannot be both added and removed. */
+function checkLabelModes(data: LabelModes, ctx: z.RefinementCtx): void {
+  if (data.labelIds !== undefined && (data.addedLabelIds !== undefined || data.removedLabelIds !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['labelIds'], message: 'cannot be combined with addedLabelIds or removedLabelIds' });
+  }
+  const removed = new Set(data.removedLabelIds);
+  if (data.addedLabelIds?.some((id) => removed.has(id))) {
+    ctx.addIssue({ code: 'custom', path: ['addedLabelIds'], message: 'must not list a label that removedLabelIds lists too' });
+  }
+}
+
+const updateIssueInput = z
+  .object({ id: idField<'Issue'>(), expectedVersion: unclearable(z.number().int().min(1)), ...issueChanges })
+  .superRefine(checkLabelModes);
+
+/** At most this many issues in one updateIssues. */
+export const MAX_BATCH_UPDATE = 50;
+
+const updateIssuesInput = z
+  .object({
+    ids: z
+      .array(idField<'Issue'>())
+      .min(1, 'must list at least one issue')
+      .max(MAX_BATCH_UPDATE, `lists at most ${MAX_BATCH_UPDATE} issues`)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not list an issue twice'),
+    ...issueChanges,
+  })
+  .superRefine(checkLabelModes);
+
+type IssueChanges = Omit<z.output<typeof updateIssueInput>, 'id' | 'expectedVersion'>;
 
 type Change = { field: string; from: string | null; to: string | null };
 const show = (value: string | number | Date | null | undefined): string | null =>
@@ -256,59 +350,133 @@ const show = (value: string | number | Date | null | undefined): string | null =
  * merging). The right is checked again under the lock, so a member removed meanwhile cannot save.
  */
 export async function updateIssue({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: object): Promise<Issue> {
-  const data = parseInput(updateIssueInput, input);
-  const { projectId } = await requireIssue(prisma, viewer, data.id, 'issue.update');
+  const { id, expectedVersion, ...changes } = parseInput(updateIssueInput, input);
+  const { projectId } = await requireIssue(prisma, viewer, id, 'issue.update');
   return prisma.$transaction(async (tx) => {
-    // Parent changes in one project take turns, so two of them cannot each pass the cycle check
-    // against the other's uncommitted edge (nor deadlock on each other's rows).
-    if (data.parentId !== undefined) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`issue-parents:${projectId}`}))`;
-    // The project first, as membership changes do (access.ts lockProject): a removal either
-    // committed before this check or waits until this edit is saved.
-    await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ${projectId}::uuid FOR KEY SHARE`;
-    await tx.$executeRaw`SELECT 1 FROM issues WHERE id = ${data.id}::uuid FOR UPDATE`;
-    await requireIssue(tx, viewer, data.id, 'issue.update');
-    const current = await tx.issue.findUniqueOrThrow({ where: { id: data.id }, include: { labels: { select: { labelId: true } } } });
-    if (data.expectedVersion !== undefined && data.expectedVersion !== current.version) {
-      const { labels: _labels, ...issue } = current;
-      throw new ConflictError(`The issue changed since version ${data.expectedVersion}; it is now at version ${current.version}`, issue);
-    }
-    if (data.assigneeId) await requireAssignable(tx, projectId, data.assigneeId);
-    if (data.parentId) await requireParent(tx, projectId, data.parentId, data.id);
-
-    const fields = ['title', 'description', 'status', 'priority', 'estimate', 'dueDate', 'assigneeId', 'parentId'] as const;
-    const changes: Change[] = [];
-    const update: Prisma.IssueUncheckedUpdateInput = {};
-    for (const field of fields) {
-      const next = data[field];
-      if (next === undefined || show(next) === show(current[field])) continue;
-      changes.push({ field, from: show(current[field]), to: show(next) });
-      Object.assign(update, { [field]: next });
-    }
-    if (data.status && CLOSED.includes(data.status) !== CLOSED.includes(current.status)) {
-      update.closedAt = CLOSED.includes(data.status) ? new Date() : null;
-    }
-
-    const events: { type: IssueEventType; field: string | null; fromValue: string | null; toValue: string | null }[] = changes.map((c) => ({
-      type: 'UPDATED',
-      field: c.field,
-      fromValue: c.from,
-      toValue: c.to,
-    }));
-    if (data.labelIds) {
-      const before = new Set(current.labels.map((l) => l.labelId));
-      const after = new Set(await requireLabels(tx, projectId, data.labelIds));
-      const added = [...after].filter((id) => !before.has(id));
-      const removed = [...before].filter((id) => !after.has(id));
-      if (added.length) await tx.issueLabel.createMany({ data: added.map((labelId) => ({ issueId: data.id, labelId })) });
-      if (removed.length) await tx.issueLabel.deleteMany({ where: { issueId: data.id, labelId: { in: removed } } });
-      events.push(...added.map((id) => labelEvent('LABEL_ADDED', id)));
-      events.push(...removed.map((id) => labelEvent('LABEL_REMOVED', id)));
-    }
-    // The payload is read inside the transaction, so it shows exactly this change.
-    if (events.length === 0) return tx.issue.findUniqueOrThrow({ ...query, where: { id: data.id } });
-    await tx.issueEvent.createMany({ data: events.map((e) => ({ ...e, issueId: data.id, actorId: viewer.id })) });
-    return tx.issue.update({ ...query, where: { id: data.id }, data: { ...update, version: { increment: 1 } } });
+    await lockForUpdate(tx, [{ id, projectId }], changes.parentId !== undefined);
+    await requireIssue(tx, viewer, id, 'issue.update');
+    return applyChanges(tx, viewer, { id, projectId, expectedVersion, changes }, query);
   });
+}
+
+/** One item of updateIssues: the issue as updated, or the expected failure it met. */
+export type BatchItem = Issue | AppError;
+
+/**
+ * Applies the same changes to up to MAX_BATCH_UPDATE issues and answers one item per id, in order:
+ * the updated issue, or the error that issue got (NotFoundError, ForbiddenError, ValidationError,
+ * as updateIssue would give). The allowed ones are applied in one transaction with a history entry
+ * each; a database failure changes none of them. ValidationError for the input as a whole.
+ */
+export async function updateIssues(
+  { prisma, viewer }: Actor,
+  input: z.input<typeof updateIssuesInput>,
+  query?: object,
+): Promise<BatchItem[]> {
+  const { ids, ...changes } = parseInput(updateIssuesInput, input);
+  return prisma.$transaction(async (tx) => {
+    const found = await checkIssues(tx, viewer, ids, 'issue.update');
+    await lockForUpdate(tx, found.filter(isStanding), changes.parentId !== undefined);
+    // Again under the locks: a member removed meanwhile gets nothing applied.
+    const allowed = await checkIssues(tx, viewer, ids, 'issue.update');
+    const results: BatchItem[] = [];
+    // One at a time: each item's checks and writes see the ones before it (a shared parent, labels).
+    for (const [i, item] of allowed.entries()) {
+      if (item instanceof AppError) results.push(item);
+      else results.push(await expected(() => applyChanges(tx, viewer, { id: ids[i], projectId: item.projectId, changes }, query)));
+    }
+    return results;
+  });
+}
+
+const isStanding = (item: IssueStanding | AppError): item is IssueStanding => !(item instanceof AppError);
+
+/** The result of `work`, or the expected failure (AppError) it threw; anything else propagates. */
+async function expected<T>(work: () => Promise<T>): Promise<T | AppError> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+/**
+ * Takes every lock an issue update needs, in the one order all writers use (parent edges by
+ * project, then projects, then issues, each sorted), so concurrent updates and membership changes
+ * wait for each other instead of deadlocking. Parent changes in one project take turns, so two of
+ * them cannot each pass the cycle check against the other's uncommitted edge. The projects are
+ * locked as membership changes lock them (access.ts lockProject): a removal either committed
+ * before the re-check under these locks or waits until the edit is saved.
+ */
+async function lockForUpdate(
+  tx: Prisma.TransactionClient,
+  targets: readonly { id: string; projectId: string }[],
+  parentsChange: boolean,
+): Promise<void> {
+  if (targets.length === 0) return;
+  const projectIds = [...new Set(targets.map((t) => t.projectId))].sort();
+  const issueIds = targets.map((t) => t.id).sort();
+  if (parentsChange) {
+    const keys = projectIds.map((id) => `issue-parents:${id}`);
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(k)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS l(k, n) ORDER BY n`;
+  }
+  await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ANY(${projectIds}::uuid[]) ORDER BY id FOR KEY SHARE`;
+  await tx.$executeRaw`SELECT 1 FROM issues WHERE id = ANY(${issueIds}::uuid[]) ORDER BY id FOR UPDATE`;
+}
+
+/**
+ * Applies `changes` to an issue locked and re-checked by the caller: validates everything before
+ * writing anything, so an expected failure leaves the transaction as it was. The payload is read
+ * inside the transaction, so it shows exactly this change.
+ */
+async function applyChanges(
+  tx: Prisma.TransactionClient,
+  viewer: Viewer,
+  target: { id: IssueId; projectId: string; expectedVersion?: number; changes: IssueChanges },
+  query?: object,
+): Promise<Issue> {
+  const { id, projectId, expectedVersion, changes: data } = target;
+  const current = await tx.issue.findUniqueOrThrow({ where: { id }, include: { labels: { select: { labelId: true } } } });
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    const { labels: _labels, ...issue } = current;
+    throw new ConflictError(`The issue changed since version ${expectedVersion}; it is now at version ${current.version}`, issue);
+  }
+  if (data.assigneeId) await requireAssignable(tx, projectId, data.assigneeId);
+  if (data.parentId) await requireParent(tx, projectId, data.parentId, id);
+  const before = new Set(current.labels.map((l) => l.labelId));
+  const after = new Set(before);
+  if (data.labelIds) {
+    after.clear();
+    for (const labelId of await requireLabels(tx, projectId, data.labelIds)) after.add(labelId);
+  }
+  if (data.addedLabelIds) for (const labelId of await requireLabels(tx, projectId, data.addedLabelIds, 'addedLabelIds')) after.add(labelId);
+  for (const labelId of data.removedLabelIds ?? []) after.delete(labelId);
+
+  const fields = ['title', 'description', 'status', 'priority', 'estimate', 'dueDate', 'assigneeId', 'parentId'] as const;
+  const changes: Change[] = [];
+  const update: Prisma.IssueUncheckedUpdateInput = {};
+  for (const field of fields) {
+    const next = data[field];
+    if (next === undefined || show(next) === show(current[field])) continue;
+    changes.push({ field, from: show(current[field]), to: show(next) });
+    Object.assign(update, { [field]: next });
+  }
+  if (data.status && CLOSED.includes(data.status) !== CLOSED.includes(current.status)) {
+    update.closedAt = CLOSED.includes(data.status) ? new Date() : null;
+  }
+  const added = [...after].filter((labelId) => !before.has(labelId));
+  const removed = [...before].filter((labelId) => !after.has(labelId));
+  const events: { type: IssueEventType; field: string | null; fromValue: string | null; toValue: string | null }[] = [
+    ...changes.map((c) => ({ type: 'UPDATED' as const, field: c.field, fromValue: c.from, toValue: c.to })),
+    ...added.map((labelId) => labelEvent('LABEL_ADDED', labelId)),
+    ...removed.map((labelId) => labelEvent('LABEL_REMOVED', labelId)),
+  ];
+  if (events.length === 0) return tx.issue.findUniqueOrThrow({ ...query, where: { id } });
+  if (added.length) await tx.issueLabel.createMany({ data: added.map((labelId) => ({ issueId: id, labelId })) });
+  if (removed.length) await tx.issueLabel.deleteMany({ where: { issueId: id, labelId: { in: removed } } });
+  await tx.issueEvent.createMany({ data: events.map((e) => ({ ...e, issueId: id, actorId: viewer.id })) });
+  return tx.issue.update({ ...query, where: { id }, data: { ...update, version: { increment: 1 } } });
 }
 
 /** The history entry for a label put on (LABEL_ADDED) or taken off (LABEL_REMOVED) an issue. */

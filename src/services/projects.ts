@@ -11,6 +11,7 @@ import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permis
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import { authorize, lockProject, type Actor } from './access.js';
+import { createOnce, idempotencyKeyField } from './idempotency.js';
 import type { Db } from './db.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
@@ -28,16 +29,26 @@ const createProjectInput = z.object({
   key: projectKey,
   name: projectName,
   description: unclearable(projectDescription).transform((d) => d ?? ''),
+  idempotencyKey: unclearable(idempotencyKeyField),
 });
 
 /** Creates a project owned by the viewer (who becomes its OWNER member). ConflictError if the key is taken. */
 export async function createProject({ prisma, viewer }: Actor, input: z.input<typeof createProjectInput>): Promise<Project> {
-  const data = parseInput(createProjectInput, input);
+  const { idempotencyKey, ...data } = parseInput(createProjectInput, input);
   return uniqueOrConflict(
     () =>
-      prisma.project.create({
-        data: { ...data, ownerId: viewer.id, members: { create: { userId: viewer.id, role: 'OWNER' } } },
-      }),
+      prisma.$transaction((tx) =>
+        createOnce(
+          tx,
+          viewer.id,
+          { key: idempotencyKey, operation: 'createProject', input: data },
+          {
+            replay: (id) => tx.project.findUniqueOrThrow({ where: { id } }),
+            create: () =>
+              tx.project.create({ data: { ...data, ownerId: viewer.id, members: { create: { userId: viewer.id, role: 'OWNER' } } } }),
+          },
+        ),
+      ),
     `A project with key ${data.key} already exists (keys of deleted projects stay taken)`,
     'key',
   );

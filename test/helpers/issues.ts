@@ -142,6 +142,7 @@ export type CreateIssueInput = {
   assigneeId?: string | null;
   parentId?: string | null;
   labelIds?: string[] | null;
+  idempotencyKey?: string;
 };
 export const createIssue = (t: TestApp, token: string, input: CreateIssueInput) =>
   issueMutation(t, token, 'createIssue', 'CreateIssueInput', input);
@@ -150,6 +151,8 @@ export type UpdateIssueInput = Partial<Omit<CreateIssueInput, 'projectId' | 'tit
   id: string;
   title?: string | null;
   expectedVersion?: number;
+  addedLabelIds?: string[];
+  removedLabelIds?: string[];
 };
 export const updateIssue = (t: TestApp, token: string, input: UpdateIssueInput) =>
   issueMutation(t, token, 'updateIssue', 'UpdateIssueInput', input, '... on ConflictError { currentIssue { id version title } }');

@@ -1,9 +1,9 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
-import { builder } from '../builder.js';
+import { builder, type TrackrTypes } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds, rawOptional } from '../ids.js';
-import { deleteMutation, mutation } from '../mutations.js';
+import { deleteMutation, IDEMPOTENCY_KEY_DESCRIPTION, mutation } from '../mutations.js';
 import { pageSize, splitPage } from '../paging.js';
 import { IssuePriorityEnum, IssueStatusEnum } from './issue-enums.js';
 import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
@@ -12,6 +12,7 @@ import { ProjectRef } from './project.js';
 import { UserRef } from './user.js';
 import { IssueViewerCan } from './viewer-can.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { IssueId, LabelId, UserId } from '../../domain/ids.js';
 import { visibleIssues } from '../../domain/permissions.js';
 import type { Issue } from '../../generated/prisma/client.js';
 import {
@@ -22,8 +23,11 @@ import {
   findIssueByKey,
   listIssues,
   restoreIssue,
+  MAX_BATCH_UPDATE,
   setIssueArchived,
   updateIssue,
+  updateIssues,
+  type BatchItem,
 } from '../../services/issues.js';
 
 export const IssueRef = brandIds(
@@ -154,8 +158,52 @@ const CreateIssueInput = builder.inputType('CreateIssueInput', {
     assigneeId: t.globalID({ for: [UserRef], description: 'A member of the project.' }),
     parentId: t.globalID({ for: [IssueRef], description: 'An issue of the same project.' }),
     labelIds: t.globalIDList({ for: [LabelRef], description: 'Labels of the same project.' }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
+
+type GlobalIds<Id> = readonly { id: Id }[] | null | undefined;
+type ChangeShape = {
+  assigneeId?: { id: UserId } | null;
+  parentId?: { id: IssueId } | null;
+  labelIds?: GlobalIds<LabelId>;
+  addedLabelIds?: GlobalIds<LabelId>;
+  removedLabelIds?: GlobalIds<LabelId>;
+};
+
+/** The fields updateIssue and updateIssues both change, declared once. */
+const changeFields = (t: PothosSchemaTypes.InputFieldBuilder<TrackrTypes, 'InputObject'>) => ({
+  title: t.string(),
+  description: t.string(),
+  status: t.field({ type: IssueStatusEnum }),
+  priority: t.field({ type: IssuePriorityEnum }),
+  estimate: t.int(),
+  dueDate: t.field({ type: 'Date' }),
+  assigneeId: t.globalID({ for: [UserRef] }),
+  parentId: t.globalID({ for: [IssueRef] }),
+  labelIds: t.globalIDList({
+    for: [LabelRef],
+    description: 'The complete new set of labels (for forms); not with addedLabelIds or removedLabelIds.',
+  }),
+  addedLabelIds: t.globalIDList({
+    for: [LabelRef],
+    description: 'Labels to put on, keeping the others: two people adding different labels at once both keep theirs.',
+  }),
+  removedLabelIds: t.globalIDList({ for: [LabelRef], description: 'Labels to take off, keeping the others.' }),
+});
+
+/** The changes of an UpdateIssueInput or UpdateIssuesInput, with raw ids for the service; null clears. */
+function toChanges<T extends ChangeShape>(input: T) {
+  const raw = (list: GlobalIds<LabelId>) => list?.map((l) => l.id);
+  return {
+    ...input,
+    assigneeId: rawOptional(input.assigneeId),
+    parentId: rawOptional(input.parentId),
+    labelIds: input.labelIds === null ? [] : raw(input.labelIds),
+    addedLabelIds: raw(input.addedLabelIds) ?? undefined,
+    removedLabelIds: raw(input.removedLabelIds) ?? undefined,
+  };
+}
 
 const UpdateIssueInput = builder.inputType('UpdateIssueInput', {
   description: 'Only the fields given change; null clears an optional field.',
@@ -164,15 +212,28 @@ const UpdateIssueInput = builder.inputType('UpdateIssueInput', {
     expectedVersion: t.int({
       description: 'The version you edited; if the issue has changed since, you get a ConflictError with the current issue.',
     }),
-    title: t.string(),
-    description: t.string(),
-    status: t.field({ type: IssueStatusEnum }),
-    priority: t.field({ type: IssuePriorityEnum }),
-    estimate: t.int(),
-    dueDate: t.field({ type: 'Date' }),
-    assigneeId: t.globalID({ for: [UserRef] }),
-    parentId: t.globalID({ for: [IssueRef] }),
-    labelIds: t.globalIDList({ for: [LabelRef], description: 'The complete new set of labels.' }),
+    ...changeFields(t),
+  }),
+});
+
+const UpdateIssuesInput = builder.inputType('UpdateIssuesInput', {
+  description: `The same change for several issues (at most ${MAX_BATCH_UPDATE}); only the fields given change, null clears.`,
+  fields: (t) => ({
+    ids: t.globalIDList({ required: true, for: [IssueRef], description: 'The issues to change, each at most once.' }),
+    ...changeFields(t),
+  }),
+});
+
+const UpdateIssuesPayload = builder.objectRef<{ results: BatchItem[] }>('UpdateIssuesPayload').implement({
+  description: 'One result per id, in the order given.',
+  fields: (t) => ({
+    results: t.field({
+      type: [IssueRef],
+      description: 'The updated issue, or the error that issue met (nothing was changed on it).',
+      itemErrors: { types: [NotFoundError, ForbiddenError, ValidationError], union: { name: 'UpdateIssuesItemResult' } },
+      // Errors among the items are turned into their union members by the errors plugin.
+      resolve: (payload) => payload.results as Issue[],
+    }),
   }),
 });
 
@@ -189,7 +250,7 @@ builder.mutationFields((t) => ({
   createIssue: mutation(t, {
     payload: IssuePayload,
     description: 'Creates an issue in a project where you are at least MEMBER; it gets the next number.',
-    errors: writeErrors,
+    errors: [...writeErrors, ConflictError],
     input: CreateIssueInput,
     resolve: async (input, context, info) => ({
       issue: await createIssue(
@@ -211,16 +272,19 @@ builder.mutationFields((t) => ({
     errors: [...writeErrors, ConflictError],
     input: UpdateIssueInput,
     resolve: async (input, context, info) => ({
-      issue: await updateIssue(
+      issue: await updateIssue(actor(context), { ...toChanges(input), id: input.id.id }, payloadQuery(context, info)),
+    }),
+  }),
+  updateIssues: mutation(t, {
+    payload: UpdateIssuesPayload,
+    description: `Applies one change to up to ${MAX_BATCH_UPDATE} issues in one transaction, answering per issue. Needs MEMBER in each issue's project.`,
+    errors: [ValidationError],
+    input: UpdateIssuesInput,
+    resolve: async (input, context, info) => ({
+      results: await updateIssues(
         actor(context),
-        {
-          ...input,
-          id: input.id.id,
-          assigneeId: rawOptional(input.assigneeId),
-          parentId: rawOptional(input.parentId),
-          labelIds: input.labelIds === null ? [] : input.labelIds?.map((l) => l.id),
-        },
-        payloadQuery(context, info),
+        { ...toChanges(input), ids: input.ids.map((i) => i.id) },
+        queryFromInfo({ context, info, typeName: 'Issue', path: ['results'] }),
       ),
     }),
   }),

@@ -1,7 +1,7 @@
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
-import { deleteMutation, mutation } from '../mutations.js';
+import { deleteMutation, IDEMPOTENCY_KEY_DESCRIPTION, mutation } from '../mutations.js';
 import { pageSize, pageStart } from '../paging.js';
 import { IssueFilterRef, IssueOrderRef, toIssueFilter } from './issue-filter.js';
 import { ProjectFilterRef, ProjectOrderRef } from './project-list.js';
@@ -128,6 +128,7 @@ const CreateProjectInput = builder.inputType('CreateProjectInput', {
     key: t.string({ required: true, description: '2-10 letters or digits starting with a letter; upper-cased. Cannot change later.' }),
     name: t.string({ required: true }),
     description: t.string(),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 
