@@ -2,7 +2,18 @@
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import { createIssue, deleteLabel, historyOf, issueOf, newLabel, rawIdOf, readIssue, setUpTeam, updateIssue } from './helpers/issues.js';
+import {
+  createIssue,
+  deleteLabel,
+  newIssue,
+  historyOf,
+  issueOf,
+  newLabel,
+  rawIdOf,
+  readIssue,
+  setUpTeam,
+  updateIssue,
+} from './helpers/issues.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -73,5 +84,25 @@ describe('deleting a label', () => {
     expect(await readIssue(t, team.owner.token, tagged.id)).toMatchObject({ version: tagged.version + 1, labels: [] });
     expect((await historyOf(t, team.owner.token, untagged.id)).map((e) => e.type)).toEqual(['CREATED']);
     expect(await readIssue(t, team.owner.token, untagged.id)).toMatchObject({ version: untagged.version });
+  });
+});
+
+describe('writes queued behind each other', () => {
+  // The embedded database has one connection, so concurrent transactions queue for it. They wait as
+  // long as DATABASE_CONNECT_TIMEOUT_MS allows, like any query, not Prisma's own 2 s for starting
+  // a transaction: a burst of writes must not fail while the database is merely busy.
+  it.runIf(inject('testDb').mode === 'embedded')('lets 60 concurrent creates through one connection', async () => {
+    const patient = await startTestApp({ DATABASE_CONNECT_TIMEOUT_MS: '60000' });
+    try {
+      const team = await setUpTeam(patient);
+      const started = performance.now();
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => createIssue(patient, team.member.token, { projectId: team.project.id, title: `Burst ${i}` })),
+      );
+      const failures = results.filter((r) => r.__typename !== 'IssuePayload');
+      expect(failures, `after ${Math.round(performance.now() - started)} ms`).toEqual([]);
+    } finally {
+      await patient.close();
+    }
   });
 });

@@ -50,7 +50,12 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   // PGlite serves every connection from one session, where names prepared by two connections
   // would collide; it gains nothing from them anyway.
   const prepared = !version.includes('PGlite');
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, prepared ? { statementNameGenerator: preparedStatementName } : {}) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, prepared ? { statementNameGenerator: preparedStatementName } : {}),
+    // A transaction waits for a connection as long as any query does (Prisma's own default is 2 s):
+    // the embedded database has one connection, so a burst of writes queues behind each other.
+    transactionOptions: { maxWait: options.connectTimeoutMs },
+  });
   return {
     prisma,
     pool,
