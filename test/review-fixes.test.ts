@@ -2,18 +2,7 @@
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.js';
-import {
-  createIssue,
-  deleteLabel,
-  newIssue,
-  historyOf,
-  issueOf,
-  newLabel,
-  rawIdOf,
-  readIssue,
-  setUpTeam,
-  updateIssue,
-} from './helpers/issues.js';
+import { createIssue, deleteLabel, historyOf, issueOf, newLabel, rawIdOf, readIssue, setUpTeam, updateIssue } from './helpers/issues.js';
 
 let t: TestApp;
 beforeAll(async () => {
