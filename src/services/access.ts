@@ -20,7 +20,10 @@ export async function projectAccess(db: Db, viewer: Viewer, projectId: string): 
 }
 
 /** The viewer's standing in the project after asserting `action`: NotFoundError if hidden, ForbiddenError if not allowed. */
-export async function authorize(db: Db, viewer: Viewer, projectId: string, action: Action): Promise<ProjectAccess> {
+export async function authorize(
+  db: Db,
+  { viewer, projectId, action }: { viewer: Viewer; projectId: string; action: Action },
+): Promise<ProjectAccess> {
   const access = await projectAccess(db, viewer, projectId);
   assertCan(access, action, 'Project');
   return access;

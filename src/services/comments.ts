@@ -17,7 +17,7 @@ export async function addComment({ prisma, viewer }: Actor, input: z.input<typeo
   const data = parseInput(addCommentInput, input);
   const issue = await prisma.issue.findFirst({ where: { id: data.issueId, ...visibleIssues(viewer.id) }, select: { projectId: true } });
   if (!issue) throw new NotFoundError('Issue');
-  await authorize(prisma, viewer, issue.projectId, 'comment.create');
+  await authorize(prisma, { viewer, projectId: issue.projectId, action: 'comment.create' });
   return prisma.$transaction(async (tx) => {
     const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body } });
     await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
@@ -26,7 +26,7 @@ export async function addComment({ prisma, viewer }: Actor, input: z.input<typeo
 }
 
 /** A visible comment after asserting `action` on it (its author counts as its creator). */
-async function requireComment(db: Db, viewer: Viewer, id: CommentId, action: Action): Promise<Comment> {
+async function requireComment(db: Db, viewer: Viewer, { id, action }: { id: CommentId; action: Action }): Promise<Comment> {
   const comment = await db.comment.findFirst({
     where: { id, ...visibleComments(viewer.id) },
     include: { issue: { select: { project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } } } },
@@ -41,12 +41,12 @@ const updateCommentInput = z.object({ id: idField<'Comment'>(), body });
 /** Edits a comment; needs `comment.update` (its author only). */
 export async function updateComment({ prisma, viewer }: Actor, input: z.input<typeof updateCommentInput>): Promise<Comment> {
   const data = parseInput(updateCommentInput, input);
-  await requireComment(prisma, viewer, data.id, 'comment.update');
+  await requireComment(prisma, viewer, { id: data.id, action: 'comment.update' });
   return prisma.comment.update({ where: { id: data.id }, data: { body: data.body, editedAt: new Date() } });
 }
 
 /** Deletes a comment (soft); needs `comment.delete` (its author, or an admin). */
 export async function deleteComment({ prisma, viewer }: Actor, id: CommentId): Promise<void> {
-  await requireComment(prisma, viewer, id, 'comment.delete');
+  await requireComment(prisma, viewer, { id, action: 'comment.delete' });
   await prisma.comment.update({ where: { id }, data: { deletedAt: new Date() } });
 }

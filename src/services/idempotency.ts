@@ -39,10 +39,10 @@ export type Creation<T> = { create: () => Promise<T>; replay: (id: string) => Pr
  */
 export async function createOnce<T extends { id: string }>(
   tx: Prisma.TransactionClient,
-  userId: string,
-  request: IdempotentRequest,
+  request: IdempotentRequest & { userId: string },
   { create, replay }: Creation<T>,
 ): Promise<T> {
+  const { userId } = request;
   if (request.key === undefined) return create();
   const { key, operation } = request;
   const requestHash = hashOf(operation, request.input);

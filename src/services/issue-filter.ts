@@ -108,8 +108,7 @@ export type IssueSortValues = Pick<Issue, 'id' | 'priority' | 'status' | 'dueDat
  */
 export function issuesBeyond(
   row: IssueSortValues,
-  orderBy: readonly IssueOrder[] | null | undefined,
-  backward: boolean,
+  { orderBy, backward }: { orderBy: readonly IssueOrder[] | null | undefined; backward: boolean },
 ): Prisma.IssueWhereInput {
   const given = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
   const keys = [

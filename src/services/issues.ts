@@ -81,7 +81,7 @@ export async function issuePageStart(
         where,
         visibleIssues(viewer.id),
         { projectId: row.projectId },
-        { OR: [{ id: row.id }, issuesBeyond(row, options.orderBy, backward)] },
+        { OR: [{ id: row.id }, issuesBeyond(row, { orderBy: options.orderBy, backward })] },
       ],
     },
     orderBy,
@@ -106,7 +106,7 @@ export async function listIssues(
   if (page.cursorId) {
     const row = await cursorIssue(prisma, viewer, page.cursorId);
     // A cursor naming no visible issue pages nothing.
-    beyond = row ? issuesBeyond(row, options.orderBy, page.backward) : { id: { in: [] } };
+    beyond = row ? issuesBeyond(row, { orderBy: options.orderBy, backward: page.backward }) : { id: { in: [] } };
   }
   return prisma.issue.findMany({
     ...selection,
@@ -131,9 +131,7 @@ type IssueStanding = { id: string; projectId: string; reporterId: string };
 async function checkIssues(
   db: Db,
   viewer: Viewer,
-  ids: readonly IssueId[],
-  action: Action,
-  { deleted = false } = {},
+  { ids, action, deleted = false }: { ids: readonly IssueId[]; action: Action; deleted?: boolean },
 ): Promise<(IssueStanding | AppError)[]> {
   const rows = await db.issue.findMany({
     where: { id: { in: [...ids] }, deletedAt: deleted ? { not: null } : null, project: visibleProjects(viewer.id) },
@@ -160,11 +158,9 @@ async function checkIssues(
 async function requireIssue(
   db: Db,
   viewer: Viewer,
-  id: IssueId,
-  action: Action,
-  options: { deleted?: boolean } = {},
+  { id, ...check }: { id: IssueId; action: Action; deleted?: boolean },
 ): Promise<IssueStanding> {
-  const [issue] = await checkIssues(db, viewer, [id], action, options);
+  const [issue] = await checkIssues(db, viewer, { ids: [id], ...check });
   if (issue instanceof AppError) throw issue;
   return issue;
 }
@@ -206,18 +202,17 @@ const createIssueInput = z.object({
  */
 export async function createIssue({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: object): Promise<Issue> {
   const { idempotencyKey, ...data } = parseInput(createIssueInput, input);
-  await authorize(prisma, viewer, data.projectId, 'issue.create');
+  await authorize(prisma, { viewer, projectId: data.projectId, action: 'issue.create' });
   return prisma.$transaction((tx) =>
     createOnce(
       tx,
-      viewer.id,
-      { key: idempotencyKey, operation: 'createIssue', input: data },
+      { userId: viewer.id, key: idempotencyKey, operation: 'createIssue', input: data },
       {
         replay: (id) => tx.issue.findUniqueOrThrow({ ...query, where: { id } }),
         create: async () => {
           if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
-          if (data.parentId) await requireParent(tx, data.projectId, data.parentId, null);
-          const labels = data.labelIds ? await requireLabels(tx, data.projectId, data.labelIds) : [];
+          if (data.parentId) await requireParent(tx, { projectId: data.projectId, parentId: data.parentId, childId: null });
+          const labels = data.labelIds ? await requireLabels(tx, { projectId: data.projectId, ids: data.labelIds }) : [];
           const { issueCounter } = await tx.project.update({
             where: { id: data.projectId },
             data: { issueCounter: { increment: 1 } },
@@ -261,7 +256,10 @@ async function requireAssignable(db: Db, projectId: string, userId: string): Pro
 }
 
 /** The parent must be a live issue of the same project and not the issue itself or one of its descendants. */
-async function requireParent(db: Db, projectId: string, parentId: string, childId: string | null): Promise<void> {
+async function requireParent(
+  db: Db,
+  { projectId, parentId, childId }: { projectId: string; parentId: string; childId: string | null },
+): Promise<void> {
   let cursor: string | null = parentId;
   for (let depth = 0; cursor; depth++) {
     if (cursor === childId || depth > 1000) throw ValidationError.field('parentId', 'would make the issue its own ancestor');
@@ -277,7 +275,10 @@ async function requireParent(db: Db, projectId: string, parentId: string, childI
 }
 
 /** The distinct ids of `ids`, all labels of the project; ValidationError on `field` otherwise. */
-async function requireLabels(db: Db, projectId: string, ids: readonly string[], field = 'labelIds'): Promise<string[]> {
+async function requireLabels(
+  db: Db,
+  { projectId, ids, field = 'labelIds' }: { projectId: string; ids: readonly string[]; field?: string },
+): Promise<string[]> {
   const unique = [...new Set(ids)];
   const found = await db.label.count({ where: { projectId, id: { in: unique } } });
   if (found !== unique.length) throw ValidationError.field(field, "must be labels of the issue's project");
@@ -351,10 +352,10 @@ const show = (value: string | number | Date | null | undefined): string | null =
  */
 export async function updateIssue({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: object): Promise<Issue> {
   const { id, expectedVersion, ...changes } = parseInput(updateIssueInput, input);
-  const { projectId } = await requireIssue(prisma, viewer, id, 'issue.update');
+  const { projectId } = await requireIssue(prisma, viewer, { id, action: 'issue.update' });
   return prisma.$transaction(async (tx) => {
-    await lockForUpdate(tx, [{ id, projectId }], changes.parentId !== undefined);
-    await requireIssue(tx, viewer, id, 'issue.update');
+    await lockForUpdate(tx, { targets: [{ id, projectId }], parentsChange: changes.parentId !== undefined });
+    await requireIssue(tx, viewer, { id, action: 'issue.update' });
     return applyChanges(tx, viewer, { id, projectId, expectedVersion, changes }, query);
   });
 }
@@ -375,10 +376,10 @@ export async function updateIssues(
 ): Promise<BatchItem[]> {
   const { ids, ...changes } = parseInput(updateIssuesInput, input);
   return prisma.$transaction(async (tx) => {
-    const found = await checkIssues(tx, viewer, ids, 'issue.update');
-    await lockForUpdate(tx, found.filter(isStanding), changes.parentId !== undefined);
+    const found = await checkIssues(tx, viewer, { ids, action: 'issue.update' });
+    await lockForUpdate(tx, { targets: found.filter(isStanding), parentsChange: changes.parentId !== undefined });
     // Again under the locks: a member removed meanwhile gets nothing applied.
-    const allowed = await checkIssues(tx, viewer, ids, 'issue.update');
+    const allowed = await checkIssues(tx, viewer, { ids, action: 'issue.update' });
     const results: BatchItem[] = [];
     // One at a time: each item's checks and writes see the ones before it (a shared parent, labels).
     for (const [i, item] of allowed.entries()) {
@@ -411,8 +412,7 @@ async function expected<T>(work: () => Promise<T>): Promise<T | AppError> {
  */
 async function lockForUpdate(
   tx: Prisma.TransactionClient,
-  targets: readonly { id: string; projectId: string }[],
-  parentsChange: boolean,
+  { targets, parentsChange }: { targets: readonly { id: string; projectId: string }[]; parentsChange: boolean },
 ): Promise<void> {
   if (targets.length === 0) return;
   const projectIds = [...new Set(targets.map((t) => t.projectId))].sort();
@@ -443,14 +443,15 @@ async function applyChanges(
     throw new ConflictError(`The issue changed since version ${expectedVersion}; it is now at version ${current.version}`, issue);
   }
   if (data.assigneeId) await requireAssignable(tx, projectId, data.assigneeId);
-  if (data.parentId) await requireParent(tx, projectId, data.parentId, id);
+  if (data.parentId) await requireParent(tx, { projectId, parentId: data.parentId, childId: id });
   const before = new Set(current.labels.map((l) => l.labelId));
   const after = new Set(before);
   if (data.labelIds) {
     after.clear();
-    for (const labelId of await requireLabels(tx, projectId, data.labelIds)) after.add(labelId);
+    for (const labelId of await requireLabels(tx, { projectId, ids: data.labelIds })) after.add(labelId);
   }
-  if (data.addedLabelIds) for (const labelId of await requireLabels(tx, projectId, data.addedLabelIds, 'addedLabelIds')) after.add(labelId);
+  if (data.addedLabelIds)
+    for (const labelId of await requireLabels(tx, { projectId, ids: data.addedLabelIds, field: 'addedLabelIds' })) after.add(labelId);
   for (const labelId of data.removedLabelIds ?? []) after.delete(labelId);
 
   const fields = ['title', 'description', 'status', 'priority', 'estimate', 'dueDate', 'assigneeId', 'parentId'] as const;
@@ -502,7 +503,7 @@ async function recordAndSet(
 
 /** Archives or unarchives an issue (archived issues leave default lists); needs `issue.update`. */
 export async function setIssueArchived(actor: Actor, { id, archived }: { id: IssueId; archived: boolean }, query?: object): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, id, 'issue.update');
+  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.update' });
   const change = archived
     ? { type: 'ARCHIVED' as const, from: { archivedAt: null }, data: { archivedAt: new Date() } }
     : { type: 'UNARCHIVED' as const, from: { archivedAt: { not: null } }, data: { archivedAt: null } };
@@ -511,12 +512,12 @@ export async function setIssueArchived(actor: Actor, { id, archived }: { id: Iss
 
 /** Deletes an issue (soft: restorable); needs `issue.delete` (admins, and members on their own reports). */
 export async function deleteIssue(actor: Actor, id: IssueId): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, id, 'issue.delete');
+  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete' });
   return recordAndSet(actor, { id, type: 'DELETED', from: { deletedAt: null }, data: { deletedAt: new Date() } });
 }
 
 /** Brings a deleted issue back; needs `issue.delete`, like deleting it. */
 export async function restoreIssue(actor: Actor, id: IssueId, query?: object): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, id, 'issue.delete', { deleted: true });
+  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete', deleted: true });
   return recordAndSet(actor, { id, type: 'RESTORED', from: { deletedAt: { not: null } }, data: { deletedAt: null } }, query);
 }

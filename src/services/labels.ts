@@ -28,7 +28,7 @@ const createLabelInput = z.object({
 /** Creates a label in a project; needs `label.manage`. ConflictError if the name is taken there. */
 export async function createLabel({ prisma, viewer }: Actor, input: z.input<typeof createLabelInput>): Promise<Label> {
   const data = parseInput(createLabelInput, input);
-  await authorize(prisma, viewer, data.projectId, 'label.manage');
+  await authorize(prisma, { viewer, projectId: data.projectId, action: 'label.manage' });
   return uniqueOrConflict(() => prisma.label.create({ data }), `The project already has a label named ${data.name}`);
 }
 
@@ -36,7 +36,7 @@ export async function createLabel({ prisma, viewer }: Actor, input: z.input<type
 async function requireLabel(db: Db, viewer: Viewer, id: LabelId): Promise<Label> {
   const label = await db.label.findFirst({ where: { id, project: visibleProjects(viewer.id) } });
   if (!label) throw new NotFoundError('Label');
-  await authorize(db, viewer, label.projectId, 'label.manage');
+  await authorize(db, { viewer, projectId: label.projectId, action: 'label.manage' });
   return label;
 }
 

@@ -40,8 +40,7 @@ export async function createProject({ prisma, viewer }: Actor, input: z.input<ty
       prisma.$transaction((tx) =>
         createOnce(
           tx,
-          viewer.id,
-          { key: idempotencyKey, operation: 'createProject', input: data },
+          { userId: viewer.id, key: idempotencyKey, operation: 'createProject', input: data },
           {
             replay: (id) => tx.project.findUniqueOrThrow({ where: { id } }),
             create: () =>
@@ -61,7 +60,7 @@ const updateProjectInput = z
 /** Renames or redescribes a project; needs `project.update`. */
 export async function updateProject({ prisma, viewer }: Actor, input: z.input<typeof updateProjectInput>): Promise<Project> {
   const data = parseInput(updateProjectInput, input);
-  await authorize(prisma, viewer, data.id, 'project.update');
+  await authorize(prisma, { viewer, projectId: data.id, action: 'project.update' });
   return prisma.project.update({ where: { id: data.id }, data: { name: data.name, description: data.description } });
 }
 
@@ -70,13 +69,13 @@ export async function setProjectArchived(
   { prisma, viewer }: Actor,
   { id, archived }: { id: ProjectId; archived: boolean },
 ): Promise<Project> {
-  await authorize(prisma, viewer, id, 'project.update');
+  await authorize(prisma, { viewer, projectId: id, action: 'project.update' });
   return prisma.project.update({ where: { id }, data: { archivedAt: archived ? new Date() : null } });
 }
 
 /** Deletes a project (soft: it and its issues disappear for everyone); needs `project.delete`. */
 export async function deleteProject({ prisma, viewer }: Actor, id: ProjectId): Promise<void> {
-  await authorize(prisma, viewer, id, 'project.delete');
+  await authorize(prisma, { viewer, projectId: id, action: 'project.delete' });
   await prisma.project.update({ where: { id }, data: { deletedAt: new Date() } });
 }
 
@@ -88,12 +87,12 @@ export async function transferProjectOwnership(
   { prisma, viewer }: Actor,
   { projectId, newOwnerId }: { projectId: ProjectId; newOwnerId: UserId },
 ): Promise<Project> {
-  await authorize(prisma, viewer, projectId, 'project.transferOwnership');
+  await authorize(prisma, { viewer, projectId, action: 'project.transferOwnership' });
   if (newOwnerId === viewer.id) throw ValidationError.field('newOwnerId', 'is already the owner');
   return prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
     // Again under the lock: a concurrent transfer may have made the viewer an ADMIN meanwhile.
-    await authorize(tx, viewer, projectId, 'project.transferOwnership');
+    await authorize(tx, { viewer, projectId, action: 'project.transferOwnership' });
     const target = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: newOwnerId } } });
     if (!target) throw ValidationError.field('newOwnerId', 'must be a member of the project');
     await tx.projectMember.update({ where: { id: target.id }, data: { role: 'OWNER' } });
@@ -182,7 +181,7 @@ const manages = (role: ProjectRole) => (role === 'OWNER' ? 'member.manageOwners'
  */
 export async function addProjectMember({ prisma, viewer }: Actor, input: z.input<typeof addMemberInput>): Promise<ProjectMember> {
   const data = parseInput(addMemberInput, input);
-  const access = await authorize(prisma, viewer, data.projectId, 'member.manage');
+  const access = await authorize(prisma, { viewer, projectId: data.projectId, action: 'member.manage' });
   assertCan(access, manages(data.role), 'Project');
   const user = await prisma.user.findFirst({
     where: { ...(data.userId ? { id: data.userId } : { email: data.email! }), isActive: true },
@@ -198,11 +197,15 @@ export async function addProjectMember({ prisma, viewer }: Actor, input: z.input
 /** The viewer's standing, asserted under the project lock: membership changes take turns. */
 async function lockAndAuthorize(tx: Prisma.TransactionClient, viewer: Viewer, projectId: ProjectId) {
   await lockProject(tx, projectId);
-  return authorize(tx, viewer, projectId, 'member.manage');
+  return authorize(tx, { viewer, projectId, action: 'member.manage' });
 }
 
 /** The target membership, if `access` may manage it: owners are managed by owners only. */
-async function manageableMember(tx: Prisma.TransactionClient, access: ProjectAccess, projectId: ProjectId, userId: UserId) {
+async function manageableMember(
+  tx: Prisma.TransactionClient,
+  access: ProjectAccess,
+  { projectId, userId }: { projectId: ProjectId; userId: UserId },
+) {
   const target = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } });
   if (!target) throw new NotFoundError('Project member');
   assertCan(access, manages(target.role), 'Project');
@@ -225,11 +228,11 @@ const changeRoleInput = z.object({ projectId: idField<'Project'>(), userId: idFi
 /** Changes a member's role; needs `member.manage`, and `member.manageOwners` where owners are concerned. The last owner cannot be demoted. */
 export async function changeProjectMemberRole({ prisma, viewer }: Actor, input: z.input<typeof changeRoleInput>): Promise<ProjectMember> {
   const data = parseInput(changeRoleInput, input);
-  await authorize(prisma, viewer, data.projectId, 'member.manage');
+  await authorize(prisma, { viewer, projectId: data.projectId, action: 'member.manage' });
   return prisma.$transaction(async (tx) => {
     const access = await lockAndAuthorize(tx, viewer, data.projectId);
     assertCan(access, manages(data.role), 'Project');
-    const target = await manageableMember(tx, access, data.projectId, data.userId);
+    const target = await manageableMember(tx, access, { projectId: data.projectId, userId: data.userId });
     if (target.role === 'OWNER' && data.role !== 'OWNER') await keepAnOwner(tx, data.projectId, target.userId);
     return tx.projectMember.update({ where: { id: target.id }, data: { role: data.role } });
   });
@@ -242,20 +245,20 @@ export async function changeProjectMemberRole({ prisma, viewer }: Actor, input: 
 export async function removeProjectMember(actor: Actor, { projectId, userId }: { projectId: ProjectId; userId: UserId }): Promise<void> {
   const { prisma, viewer } = actor;
   if (userId === viewer.id) return leaveProject(actor, projectId);
-  await authorize(prisma, viewer, projectId, 'member.manage');
+  await authorize(prisma, { viewer, projectId, action: 'member.manage' });
   await prisma.$transaction(async (tx) => {
     const access = await lockAndAuthorize(tx, viewer, projectId);
-    await removeMembership(tx, await manageableMember(tx, access, projectId, userId));
+    await removeMembership(tx, await manageableMember(tx, access, { projectId, userId }));
   });
 }
 
 /** Leaves a project (`project.leave`). The last owner cannot leave. */
 export async function leaveProject({ prisma, viewer }: Actor, projectId: ProjectId): Promise<void> {
-  await authorize(prisma, viewer, projectId, 'project.leave');
+  await authorize(prisma, { viewer, projectId, action: 'project.leave' });
   await prisma.$transaction(async (tx) => {
     await lockProject(tx, projectId);
     // Again under the lock: a concurrent leave or removal may have taken the membership already.
-    await authorize(tx, viewer, projectId, 'project.leave');
+    await authorize(tx, { viewer, projectId, action: 'project.leave' });
     const membership = await tx.projectMember.findUniqueOrThrow({ where: { projectId_userId: { projectId, userId: viewer.id } } });
     await removeMembership(tx, membership);
   });

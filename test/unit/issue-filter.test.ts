@@ -97,8 +97,8 @@ describe('issuesBeyond', () => {
     it.each(list.map((row, index) => ({ row, index })))(
       'row $index: exactly the rows after it, and before it backwards',
       ({ row, index }) => {
-        const after = ROWS.filter((r) => matches(r, issuesBeyond(row, order, false))).map((r) => r.id);
-        const before = ROWS.filter((r) => matches(r, issuesBeyond(row, order, true))).map((r) => r.id);
+        const after = ROWS.filter((r) => matches(r, issuesBeyond(row, { orderBy: order, backward: false }))).map((r) => r.id);
+        const before = ROWS.filter((r) => matches(r, issuesBeyond(row, { orderBy: order, backward: true }))).map((r) => r.id);
         expect(new Set(after)).toEqual(new Set(list.slice(index + 1).map((r) => r.id)));
         expect(new Set(before)).toEqual(new Set(list.slice(0, index).map((r) => r.id)));
       },
@@ -108,7 +108,7 @@ describe('issuesBeyond', () => {
   it('works for a row that is no longer in the list (its own sort values are enough)', () => {
     const order: IssueOrder[] = [{ field: 'PRIORITY', direction: 'DESC' }];
     const gone = { ...ROWS[3], id: 'ffffffff-ffff-4fff-8fff-ffffffffffff' };
-    const after = ROWS.filter((r) => matches(r, issuesBeyond(gone, order, false)));
+    const after = ROWS.filter((r) => matches(r, issuesBeyond(gone, { orderBy: order, backward: false })));
     const expected = sorted(order).filter((r) => {
       const x = PRIORITIES.indexOf(r.priority);
       const y = PRIORITIES.indexOf(gone.priority);
