@@ -14,17 +14,7 @@ import { IssueViewerCan } from './viewer-can.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { visibleIssues } from '../../domain/permissions.js';
 import type { Issue } from '../../generated/prisma/client.js';
-import {
-  countIssues,
-  createIssue,
-  deleteIssue,
-  findIssue,
-  findIssueByKey,
-  listIssues,
-  restoreIssue,
-  setIssueArchived,
-  updateIssue,
-} from '../../services/issues.js';
+import { countIssues, createIssue, deleteIssue, listIssues, restoreIssue, setIssueArchived, updateIssue } from '../../services/issues.js';
 
 export const IssueRef = brandIds(
   builder.prismaNode('Issue', {
@@ -109,14 +99,14 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'An issue you can see; null otherwise.',
     args: { id: t.arg.globalID({ required: true, for: [IssueRef] }) },
-    resolve: (query, _root, { id }, context) => findIssue(actor(context), id.id, query),
+    resolve: (query, _root, { id }, context) => context.loaders.issueById(query).load(id.id),
   }),
   issueByKey: t.withAuth({ authenticated: true }).prismaField({
     type: 'Issue',
     nullable: true,
     description: 'The issue with this key (API-42); null if it does not exist or you cannot see it.',
     args: { key: t.arg.string({ required: true }) },
-    resolve: (query, _root, { key }, context) => findIssueByKey(actor(context), key, query),
+    resolve: (query, _root, { key }, context) => context.loaders.issueByKey(query).load(key),
   }),
   issues: t.withAuth({ authenticated: true }).prismaConnection(
     {
