@@ -32,8 +32,7 @@ export async function findIssues({ prisma, viewer }: Actor, ids: readonly IssueI
 
 /**
  * The issues with these keys (`API-42`, any case) that the viewer may see, in the order asked;
- * null for each malformed, missing or hidden one. Two statements however many keys: the visible
- * projects by key (findProjects), then their issues by number.
+ * null for each malformed, missing or hidden one. At most two statements however many keys.
  */
 export async function findIssuesByKey(actor: Actor, keys: readonly string[], query: object): Promise<(Issue | null)[]> {
   const wanted = keys.map((key) => {
@@ -41,26 +40,25 @@ export async function findIssuesByKey(actor: Actor, keys: readonly string[], que
     return match ? { projectKey: match[1], number: Number(match[2]) } : null;
   });
   const projectKeys = [...new Set(wanted.flatMap((w) => (w ? [w.projectKey] : [])))];
-  const projects = projectKeys.length ? await findProjects(actor, { keys: projectKeys }, { select: { id: true, key: true } }) : [];
-  const projectIds = new Map(projects.flatMap((p) => (p ? [[p.key, p.id] as const] : [])));
-  const numbers = new Map<string, number[]>();
-  for (const w of wanted) {
-    const projectId = w && projectIds.get(w.projectKey);
-    if (projectId) numbers.set(projectId, [...(numbers.get(projectId) ?? []), w.number]);
+  const numbersIn = (projectKey: string) => wanted.flatMap((w) => (w?.projectKey === projectKey ? [w.number] : []));
+  // One project (a single lookup, the common case): its key goes into the issue query, one
+  // statement. Several: the visible ones' ids first, so each row can be told apart by its projectId.
+  const projectKeyOf = new Map<string, string>();
+  let byProject: Prisma.IssueWhereInput[];
+  if (projectKeys.length === 1) {
+    byProject = [{ project: { key: projectKeys[0] }, number: { in: numbersIn(projectKeys[0]) } }];
+  } else {
+    const projects = projectKeys.length ? await findProjects(actor, { keys: projectKeys }, { select: { id: true, key: true } }) : [];
+    for (const project of projects) if (project) projectKeyOf.set(project.id, project.key);
+    byProject = [...projectKeyOf].map(([projectId, projectKey]) => ({ projectId, number: { in: numbersIn(projectKey) } }));
   }
-  if (numbers.size === 0) return keys.map(() => null);
+  if (byProject.length === 0) return keys.map(() => null);
   const rows = await actor.prisma.issue.findMany({
     ...withColumns(query, { projectId: true, number: true }),
-    where: {
-      OR: [...numbers].map(([projectId, inProject]) => ({ projectId, number: { in: inProject } })),
-      AND: [visibleIssues(actor.viewer.id)],
-    },
+    where: { OR: byProject, AND: [visibleIssues(actor.viewer.id)] },
   });
-  const found = new Map(rows.map((row) => [`${row.projectId}:${row.number}`, row]));
-  return wanted.map((w) => {
-    const projectId = w && projectIds.get(w.projectKey);
-    return projectId ? (found.get(`${projectId}:${w.number}`) ?? null) : null;
-  });
+  const found = new Map(rows.map((row) => [`${projectKeyOf.get(row.projectId) ?? projectKeys[0]}-${row.number}`, row]));
+  return wanted.map((w) => (w && found.get(`${w.projectKey}-${w.number}`)) ?? null);
 }
 
 export type IssueListOptions = { filter?: IssueFilter | null; orderBy?: readonly IssueOrder[] | null };
