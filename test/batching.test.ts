@@ -107,7 +107,7 @@ describe('batched lookups: statements per request', () => {
     expect(large.data.nodes.filter((n) => n?.__typename === 'Project')).toHaveLength(10);
     expect(large.statements).toBe(small.statements);
     // Session, projects, issues (each one statement with its relations), the viewer's roles.
-    expect(large.statements).toBeLessThanOrEqual(5);
+    expect(large.statements).toBeLessThanOrEqual(4);
   });
 
   it('stay the same for 2 or 50 aliased issueByKey', async () => {
