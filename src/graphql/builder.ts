@@ -3,15 +3,17 @@ import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { GraphQLContext } from './context.js';
 import { authScopes, type AuthContexts, type AuthScopes } from './scopes.js';
-import { decodeCheckedGlobalId } from './ids.js';
+import { decodeCheckedGlobalId, type GlobalId } from './ids.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { complexityError, fieldComplexity, QUERY_LIMITS } from './complexity.js';
+import { loadNodes, MAX_NODE_IDS } from './loaders.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -65,13 +67,20 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     decodeGlobalID: decodeCheckedGlobalId,
     cursorType: 'String',
+    // Issues and projects load through the request's batching loaders (graphql/loaders.ts), the
+    // other types through the relay plugin's own loading.
     nodeQueryOptions: {
       authScopes: { authenticated: true },
       description: 'Any object by its global ID; null if it does not exist or you cannot see it.',
+      resolve: async (_root, { id }, context, info) => {
+        const [node] = await loadNodes(context, info, [id], relayNodes(context, info));
+        return node;
+      },
     },
     nodesQueryOptions: {
       authScopes: { authenticated: true },
-      description: 'Several objects by global ID, in order; null for each you cannot see.',
+      description: `Several objects by global ID (at most ${MAX_NODE_IDS}), in order; null for each you cannot see.`,
+      resolve: (_root, { ids }, context, info) => loadNodes(context, info, ids, relayNodes(context, info)),
     },
     nodeTypeOptions: { description: 'An object with a global ID, fetchable with `node(id:)`.' },
     idFieldOptions: { description: 'Global ID: opaque, stable, unique across types.' },
@@ -83,3 +92,8 @@ export const builder = new SchemaBuilder<{
 
 /** The builder's schema types, for helpers that take Pothos field builders. */
 export type TrackrTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
+
+/** The relay plugin's own node loading (one lookup per id), for the types loadNodes does not batch. */
+function relayNodes(context: GraphQLContext, info: GraphQLResolveInfo): (ids: GlobalId[]) => Promise<unknown[]> {
+  return (ids) => resolveNodes(builder, context, info, ids);
+}

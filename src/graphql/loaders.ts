@@ -1,11 +1,35 @@
 // Per-request DataLoaders: many lookups of the same kind in one request become one SQL query.
+//
+// Lookups of issues and projects by id or key (`issue`, `issueByKey`, `project`, `projectByKey`,
+// `node`, `nodes`) are batched here rather than by plugin-prisma: its node loading reads one row
+// per id with `findUnique({ where: { id, AND: [visible] } })`, and Prisma only merges the
+// findUniques of one tick into one query when their wheres are plain unique keys, which a
+// visibility filter is not. So each lookup goes to a DataLoader whose batch is one `findMany`
+// through the service (services/issues.ts findIssues, findIssuesByKey; services/projects.ts
+// findProjects), with the visibility filter of domain/permissions.ts inside that SQL.
+//
+// Pothos' selection still decides the columns: there is one DataLoader per distinct selection
+// (plugin-prisma's `query`), so a batch only ever holds lookups that asked for the same fields and
+// each row is loaded with exactly the query Pothos planned for it (no merging of selections, which
+// would need to reconcile relation arguments). Aliases with different selections cost one query
+// each; the number of ids never adds any.
+import { brandWithType, PothosValidationError, type SchemaTypes } from '@pothos/core';
+import { queryFromInfo } from '@pothos/plugin-prisma';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
-import type { ProjectRole } from '../generated/prisma/client.js';
-import { issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
+import { idOf, type IssueId, type ProjectId } from '../domain/ids.js';
+import type { Issue, Project, ProjectRole } from '../generated/prisma/client.js';
+import { findIssues, findIssuesByKey, issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
+import { findProjects } from '../services/projects.js';
+import type { GraphQLContext } from './context.js';
+import type { GlobalId } from './ids.js';
 
 export type PageStartKey = { options: IssueListOptions; cursorId: string; backward: boolean };
+
+/** The loader for one selection (plugin-prisma's `query` for the field being resolved). */
+export type LookupLoader<Key, Row> = (query: object) => DataLoader<Key, Row | null>;
 
 export type Loaders = {
   /** The viewer's role in each project (null when not a member). */
@@ -15,9 +39,39 @@ export type Loaders = {
    * than once per request (planning and resolving); the lookup runs once.
    */
   issuePageStart: DataLoader<PageStartKey, PageStart, string>;
+  /** Issues the viewer can see, by id and by key (API-42); null for missing and hidden alike. */
+  issueById: LookupLoader<IssueId, Issue>;
+  issueByKey: LookupLoader<string, Issue>;
+  /** Projects the viewer is a member of, by id and by key; null for missing and hidden alike. */
+  projectById: LookupLoader<ProjectId, Project>;
+  projectByKey: LookupLoader<string, Project>;
 };
 
+/** A selection as a cache key. JSON has no bigint, so one (a cursor, say) is written as text. */
+const selectionKey = (query: object) => JSON.stringify(query, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+
+/** One DataLoader per distinct selection, each batching its keys into one `load(keys, query)`. */
+function perSelection<Key, Row>(load: (keys: readonly Key[], query: object) => Promise<(Row | null)[]>): LookupLoader<Key, Row> {
+  const loaders = new Map<string, DataLoader<Key, Row | null>>();
+  return (query) => {
+    const shape = selectionKey(query);
+    let loader = loaders.get(shape);
+    if (!loader) {
+      loader = new DataLoader((keys) => load(keys, query));
+      loaders.set(shape, loader);
+    }
+    return loader;
+  };
+}
+
 export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer | null): Loaders {
+  /** `find` as the current viewer; nothing is visible to an anonymous caller. */
+  const asViewer =
+    <Key, Row>(find: (actor: { prisma: PrismaClient; viewer: Viewer }, keys: readonly Key[], query: object) => Promise<(Row | null)[]>) =>
+    (keys: readonly Key[], query: object): Promise<(Row | null)[]> => {
+      const viewer = currentViewer();
+      return viewer ? find({ prisma, viewer }, keys, query) : Promise.resolve(keys.map(() => null));
+    };
   return {
     viewerRole: new DataLoader(async (projectIds) => {
       const viewer = currentViewer();
@@ -37,5 +91,63 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
       },
       { cacheKeyFn: (key) => JSON.stringify(key) },
     ),
+    issueById: perSelection(asViewer(findIssues)),
+    issueByKey: perSelection(asViewer(findIssuesByKey)),
+    projectById: perSelection(asViewer((actor, ids: readonly ProjectId[], query) => findProjects(actor, { ids }, query))),
+    projectByKey: perSelection(asViewer((actor, keys: readonly string[], query) => findProjects(actor, { keys }, query))),
   };
+}
+
+/** What `nodes(ids:)` takes at most: one statement per type, but every row still costs its resolvers. */
+export const MAX_NODE_IDS = 100;
+
+/** The node types loaded through the loaders above; other types keep the relay plugin's loading. */
+type BatchedNode = 'Issue' | 'Project';
+const BATCHED_NODES: Record<BatchedNode, (loaders: Loaders, query: object) => DataLoader<string, object | null>> = {
+  Issue: (loaders, query) => loaders.issueById(query),
+  Project: (loaders, query) => loaders.projectById(query),
+};
+
+/**
+ * `node` and `nodes`: issues and projects through the batched loaders, with the selection of the
+ * `nodes` field for each type (as plugin-prisma's own node loading plans it); any other type
+ * through `others` (the relay plugin's per-type loading). In order, null for each id not found
+ * or not visible. BAD_USER_INPUT for more than MAX_NODE_IDS ids.
+ */
+export async function loadNodes(
+  context: GraphQLContext,
+  info: GraphQLResolveInfo,
+  ids: readonly GlobalId[],
+  others: (ids: GlobalId[]) => Promise<unknown[]>,
+): Promise<unknown[]> {
+  if (ids.length > MAX_NODE_IDS) throw new PothosValidationError(`nodes takes at most ${MAX_NODE_IDS} ids, got ${ids.length}`);
+  const loaders = new Map<string, Promise<DataLoader<string, object | null>>>();
+  const loaderFor = (typename: BatchedNode) => {
+    let loader = loaders.get(typename);
+    if (!loader) {
+      // Planned once per type for the whole list, as plugin-prisma does; awaited, since a selection
+      // beneath (Project.issues after a cursor) may look something up first.
+      const query = queryFromInfo({ context, info, typeName: typename, awaitSelections: true });
+      loader = Promise.resolve(query).then((settled) => BATCHED_NODES[typename](context.loaders, settled));
+      loaders.set(typename, loader);
+    }
+    return loader;
+  };
+  const batched = (typename: string): typename is BatchedNode => typename in BATCHED_NODES;
+  const rest = ids.filter((id) => !batched(id.typename));
+  const [restNodes, loaded] = await Promise.all([
+    rest.length ? others(rest) : [],
+    Promise.all(
+      ids.map(async ({ typename, id }) => {
+        if (!batched(typename)) return undefined;
+        const row = await (await loaderFor(typename)).load(idOf(id));
+        // The Node interface tells the type of a row by its brand, as the relay plugin's loading does.
+        // (Pothos types the name by the builder's declared types; prisma objects are declared by ref.)
+        if (row) brandWithType<SchemaTypes & { outputShapes: Record<BatchedNode, unknown> }>(row, typename);
+        return row;
+      }),
+    ),
+  ]);
+  let next = 0;
+  return ids.map((id, i) => (batched(id.typename) ? loaded[i] : restNodes[next++]));
 }

@@ -9,26 +9,57 @@ import { assertCan, visibleIssues, visibleProjects, type Action } from '../domai
 import type { Issue, IssueEventType, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import { authorize, type Actor } from './access.js';
+import { withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
-import type { Db } from './db.js';
+import { findProjects } from './projects.js';
 import { issueOrderBy, issuesBeyond, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
 
 export const ISSUE_KEY = /^([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{0,8})$/;
 const CLOSED: readonly IssueStatus[] = ['DONE', 'CANCELED'];
 
-/** The issue with id `id` if the viewer may see it; null otherwise. */
-export function findIssue({ prisma, viewer }: Actor, id: IssueId, query: object): Promise<Issue | null> {
-  return prisma.issue.findFirst({ ...query, where: { id, ...visibleIssues(viewer.id) } });
+/**
+ * The issues with these ids that the viewer may see, in the order asked; null for each missing or
+ * hidden one (the two look alike). One statement however many ids: the per-request loaders
+ * (graphql/loaders.ts) batch `issue`, `node` and `nodes` through here.
+ */
+export async function findIssues({ prisma, viewer }: Actor, ids: readonly IssueId[], query: object): Promise<(Issue | null)[]> {
+  const rows = await prisma.issue.findMany({
+    ...withColumns(query, { id: true }),
+    where: { id: { in: [...new Set(ids)] }, AND: [visibleIssues(viewer.id)] },
+  });
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => found.get(id) ?? null);
 }
 
-/** The issue with key `API-42` if the viewer may see it; null otherwise (missing and hidden look alike). */
-export async function findIssueByKey({ prisma, viewer }: Actor, key: string, query: object): Promise<Issue | null> {
-  const match = ISSUE_KEY.exec(key.trim().toUpperCase());
-  if (!match) return null;
-  return prisma.issue.findFirst({
-    ...query,
-    where: { number: Number(match[2]), deletedAt: null, project: { key: match[1], ...visibleProjects(viewer.id) } },
+/**
+ * The issues with these keys (`API-42`, any case) that the viewer may see, in the order asked;
+ * null for each malformed, missing or hidden one. At most two statements however many keys.
+ */
+export async function findIssuesByKey(actor: Actor, keys: readonly string[], query: object): Promise<(Issue | null)[]> {
+  const wanted = keys.map((key) => {
+    const match = ISSUE_KEY.exec(key.trim().toUpperCase());
+    return match ? { projectKey: match[1], number: Number(match[2]) } : null;
   });
+  const projectKeys = [...new Set(wanted.flatMap((w) => (w ? [w.projectKey] : [])))];
+  const numbersIn = (projectKey: string) => wanted.flatMap((w) => (w?.projectKey === projectKey ? [w.number] : []));
+  // One project (a single lookup, the common case): its key goes into the issue query, one
+  // statement. Several: the visible ones' ids first, so each row can be told apart by its projectId.
+  const projectKeyOf = new Map<string, string>();
+  let byProject: Prisma.IssueWhereInput[];
+  if (projectKeys.length === 1) {
+    byProject = [{ project: { key: projectKeys[0] }, number: { in: numbersIn(projectKeys[0]) } }];
+  } else {
+    const projects = projectKeys.length ? await findProjects(actor, { keys: projectKeys }, { select: { id: true, key: true } }) : [];
+    for (const project of projects) if (project) projectKeyOf.set(project.id, project.key);
+    byProject = [...projectKeyOf].map(([projectId, projectKey]) => ({ projectId, number: { in: numbersIn(projectKey) } }));
+  }
+  if (byProject.length === 0) return keys.map(() => null);
+  const rows = await actor.prisma.issue.findMany({
+    ...withColumns(query, { projectId: true, number: true }),
+    where: { OR: byProject, AND: [visibleIssues(actor.viewer.id)] },
+  });
+  const found = new Map(rows.map((row) => [`${projectKeyOf.get(row.projectId) ?? projectKeys[0]}-${row.number}`, row]));
+  return wanted.map((w) => (w && found.get(`${w.projectKey}-${w.number}`)) ?? null);
 }
 
 export type IssueListOptions = { filter?: IssueFilter | null; orderBy?: readonly IssueOrder[] | null };

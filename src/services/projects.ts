@@ -11,8 +11,8 @@ import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permis
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import { authorize, lockProject, type Actor } from './access.js';
+import { withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
-import type { Db } from './db.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
 export const escapeLike = (text: string | undefined) => text?.replace(/[\\%_]/g, '\\$&');
@@ -153,10 +153,26 @@ export async function listProjects({ prisma, viewer }: Actor, options: ProjectLi
   return prisma.project.findMany({ ...selection, where: { id: { in: page.map((p) => p.id) } }, orderBy });
 }
 
-/** A project by id or key if the viewer is a member; null otherwise. */
-export function findProject({ prisma, viewer }: Actor, where: { id: ProjectId } | { key: string }, query: object): Promise<Project | null> {
-  const condition = 'id' in where ? { id: where.id } : { key: where.key.trim().toUpperCase() };
-  return prisma.project.findFirst({ ...query, where: { ...condition, ...visibleProjects(viewer.id) } });
+/**
+ * The projects with these ids or keys (any case) that the viewer is a member of, in the order
+ * asked; null for each missing or hidden one (the two look alike). One statement however many:
+ * the per-request loaders (graphql/loaders.ts) batch `project`, `projectByKey`, `node` and
+ * `nodes` through here.
+ */
+export async function findProjects(
+  { prisma, viewer }: Actor,
+  lookup: { ids: readonly ProjectId[] } | { keys: readonly string[] },
+  query: object,
+): Promise<(Project | null)[]> {
+  const byKey = 'keys' in lookup;
+  const wanted = byKey ? lookup.keys.map((key) => key.trim().toUpperCase()) : lookup.ids;
+  const distinct = [...new Set(wanted)];
+  const rows = await prisma.project.findMany({
+    ...withColumns(query, byKey ? { key: true } : { id: true }),
+    where: { ...(byKey ? { key: { in: distinct } } : { id: { in: distinct } }), AND: [visibleProjects(viewer.id)] },
+  });
+  const found = new Map(rows.map((row) => [byKey ? row.key : row.id, row]));
+  return wanted.map((k) => found.get(k) ?? null);
 }
 
 // ---- members ----------------------------------------------------------------------------------

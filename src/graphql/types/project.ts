@@ -14,7 +14,6 @@ import { issueListQuery } from '../../services/issues.js';
 import {
   createProject,
   deleteProject,
-  findProject,
   listProjectMembers,
   listProjects,
   setProjectArchived,
@@ -100,14 +99,14 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'A project you are a member of; null otherwise.',
     args: { id: t.arg.globalID({ required: true, for: [ProjectRef] }) },
-    resolve: (query, _root, { id }, context) => findProject(actor(context), { id: id.id }, query),
+    resolve: (query, _root, { id }, context) => context.loaders.projectById(query).load(id.id),
   }),
   projectByKey: t.withAuth({ authenticated: true }).prismaField({
     type: 'Project',
     nullable: true,
     description: 'The project with this key (API), if you are a member; null otherwise.',
     args: { key: t.arg.string({ required: true }) },
-    resolve: (query, _root, { key }, context) => findProject(actor(context), { key }, query),
+    resolve: (query, _root, { key }, context) => context.loaders.projectByKey(query).load(key),
   }),
   projects: t.withAuth({ authenticated: true }).prismaConnection({
     type: 'Project',
