@@ -199,6 +199,20 @@ describe('deleting in threads', () => {
   });
 });
 
+describe('concurrent deletes', () => {
+  it('of one comment: exactly one succeeds, the rest get NotFoundError', async () => {
+    const { team, issueId } = await discussed();
+    const root = await comment(team.member.token, issueId, 'Root');
+    const results = await Promise.all([
+      deleteComment(t, team.member.token, root.id),
+      deleteComment(t, team.admin.token, root.id),
+      deleteComment(t, team.owner.token, root.id),
+    ]);
+    expect(results.map((r) => r.__typename).sort()).toEqual(['DeletePayload', 'NotFoundError', 'NotFoundError']);
+    failure(await updateComment(t, team.member.token, root.id, 'Back?'), 'NOT_FOUND');
+  });
+});
+
 describe('replies paging', () => {
   it('pages replies oldest first with stable cursors, totalCount and the usual page sizes', async () => {
     const { team, issueId } = await discussed();

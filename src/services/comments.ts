@@ -63,7 +63,13 @@ const updateCommentInput = z.object({ id: idField<'Comment'>(), body });
 export async function updateComment({ prisma, viewer }: Actor, input: z.input<typeof updateCommentInput>): Promise<Comment> {
   const data = parseInput(updateCommentInput, input);
   await requireComment(prisma, viewer, data.id, 'comment.update');
-  return prisma.comment.update({ where: { id: data.id }, data: { body: data.body, editedAt: new Date() } });
+  // Only while still live, so a delete landing after the check cannot be followed by an edit of its hidden text.
+  const [comment] = await prisma.comment.updateManyAndReturn({
+    where: { id: data.id, deletedAt: null },
+    data: { body: data.body, editedAt: new Date() },
+  });
+  if (!comment) throw new NotFoundError('Comment');
+  return comment;
 }
 
 /**
@@ -72,5 +78,7 @@ export async function updateComment({ prisma, viewer }: Actor, input: z.input<ty
  */
 export async function deleteComment({ prisma, viewer }: Actor, id: CommentId): Promise<void> {
   await requireComment(prisma, viewer, id, 'comment.delete');
-  await prisma.comment.update({ where: { id }, data: { deletedAt: new Date() } });
+  // Only while still live: of two concurrent deletes one is NotFoundError, and the first deletion time stays.
+  const { count } = await prisma.comment.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+  if (count === 0) throw new NotFoundError('Comment');
 }
