@@ -1,4 +1,4 @@
-// Demo data: six people, four projects, a few hundred issues with labels, comments and history.
+// Demo data: six people, four projects, a few hundred issues with labels, comment threads and history.
 // Idempotent: users and projects are matched by email and key, issues by (project, number), and an
 // issue's labels, comments and events are written only together with the issue itself, so a rerun
 // adds nothing. Everything is drawn from a seeded PRNG, so every run plans the same data.
@@ -262,6 +262,16 @@ const COMMENT_LINES = [
   'Happy to pair on this tomorrow.',
   'Left a few notes in the design doc.',
 ];
+const REPLY_LINES = [
+  'Agreed.',
+  'Same here, on the latest build.',
+  'Thanks, that fixed it for me too.',
+  'I left a review.',
+  'Not sure this is the cause, the timing does not match.',
+  'Can you share the logs?',
+  'Good idea, let us do that.',
+  'Fixed in the follow-up.',
+];
 
 const SUBTASKS = ['design', 'implementation', 'tests', 'documentation', 'rollout', 'monitoring', 'review feedback', 'follow-up fixes'];
 
@@ -332,12 +342,16 @@ type PlannedIssue = {
   updatedAt: Date;
   closedAt: Date | null;
   updates: PlannedUpdate[];
-  comments: { author: Handle; body: string; at: Date }[];
+  comments: PlannedComment[];
 };
+/** A root comment (replyTo null) or a reply to the root at index `replyTo` of the issue's comments. */
+type PlannedComment = { author: Handle; body: string; at: Date; replyTo: number | null; deletedAt: Date | null };
 
 /** Issue `n` of a project is the same on every run, whatever the database already holds. */
 function planIssues(project: ProjectPlan, today: Date): PlannedIssue[] {
   const rng = new Random(project.key);
+  // Threads draw from their own stream, so the rest of each issue stays what it was before threads.
+  const threads = new Random(`${project.key}/threads`);
   const workers: Handle[] = [project.owner, ...project.admins, ...project.members];
   const bugs = drawer(
     rng,
@@ -429,13 +443,16 @@ function planIssues(project: ProjectPlan, today: Date): PlannedIssue[] {
     }
     updates.sort((a, b) => a.at.getTime() - b.at.getTime());
 
-    const comments = rng.chance(0.45)
-      ? Array.from({ length: rng.int(1, 4) }, () => ({
-          author: rng.pick(workers),
-          body: Array.from({ length: rng.int(1, 2) }, () => rng.pick(COMMENT_LINES)).join(' '),
-          at: lerp(createdAt, end, rng.next()),
-        })).sort((a, b) => a.at.getTime() - b.at.getTime())
-      : [];
+    const comments = threaded(
+      threads,
+      rng.chance(0.45)
+        ? Array.from({ length: rng.int(1, 4) }, () => ({
+            author: rng.pick(workers),
+            body: Array.from({ length: rng.int(1, 2) }, () => rng.pick(COMMENT_LINES)).join(' '),
+            at: lerp(createdAt, end, rng.next()),
+          })).sort((a, b) => a.at.getTime() - b.at.getTime())
+        : [],
+    );
 
     issues.push({
       number,
@@ -476,6 +493,26 @@ function describeFeature(rng: Random): string {
 }
 
 /** Draws without replacement (reshuffling when empty), so titles repeat as late as possible. */
+/**
+ * Turns some of an issue's comments (in time order) into replies to an earlier root, with a reply's
+ * wording, and deletes a few roots that have replies: the placeholders a real discussion leaves.
+ */
+function threaded(rng: Random, comments: { author: Handle; body: string; at: Date }[]): PlannedComment[] {
+  const planned: PlannedComment[] = [];
+  for (const [i, c] of comments.entries()) {
+    const roots = planned.flatMap((p, k) => (p.replyTo === null ? [k] : []));
+    const reply = i > 0 && rng.chance(0.5);
+    planned.push(
+      reply ? { ...c, body: rng.pick(REPLY_LINES), replyTo: rng.pick(roots), deletedAt: null } : { ...c, replyTo: null, deletedAt: null },
+    );
+  }
+  for (const [k, root] of planned.entries()) {
+    const lastReply = planned.findLast((p) => p.replyTo === k);
+    if (lastReply && rng.chance(0.15)) root.deletedAt = lastReply.at;
+  }
+  return planned;
+}
+
 function drawer<T>(rng: Random, items: readonly T[]): () => T {
   let pool: T[] = [];
   return () => {
@@ -705,12 +742,24 @@ async function insertIssues(
         createdAt: u.at,
       });
     }
-    for (const c of p.comments) {
-      comments.push({ issueId, authorId: userId(c.author), body: c.body, createdAt: c.at, updatedAt: c.at });
-      events.push({ issueId, actorId: userId(c.author), type: 'COMMENTED', createdAt: c.at });
+    const commentIds = p.comments.map(() => randomUUID());
+    for (const [k, c] of p.comments.entries()) {
+      comments.push({
+        id: commentIds[k],
+        issueId,
+        authorId: userId(c.author),
+        parentId: c.replyTo === null ? null : commentIds[c.replyTo],
+        body: c.body,
+        createdAt: c.at,
+        updatedAt: c.deletedAt ?? c.at,
+        deletedAt: c.deletedAt,
+      });
+      // As addComment records it: the comment's id is the new value.
+      events.push({ issueId, actorId: userId(c.author), type: 'COMMENTED', toValue: commentIds[k], createdAt: c.at });
     }
   }
-  // Parents have lower numbers than their children, so number order satisfies the foreign key batch by batch.
+  // Parents have lower numbers than their children, and a reply comes after its root, so array order
+  // satisfies the foreign keys batch by batch.
   return {
     issues: await inBatches(issues, (data) => tx.issue.createMany({ data })),
     issueLabels: await inBatches(issueLabels, (data) => tx.issueLabel.createMany({ data })),

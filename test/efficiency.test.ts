@@ -120,4 +120,45 @@ describe('SQL statements per request', () => {
     const large = await count(query, { id, n: 100 });
     expect(large.statements).toBe(small.statements);
   });
+  it('stay the same for an issue with 2 or 8 threads of 1 or 5 replies, placeholders included', async () => {
+    const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>(
+      '{ viewer { projects(first: 1) { edges { node { id } } } } }',
+      {},
+      owner.token,
+    );
+    const created = await t.gql<{ createIssue: { issue: { id: string } } }>(
+      'mutation($i: CreateIssueInput!) { createIssue(input: $i) { ... on IssuePayload { issue { id } } } }',
+      { i: { projectId: projects.data.viewer.projects.edges[0].node.id, title: 'Much discussed' } },
+      owner.token,
+    );
+    const issueId = created.data.createIssue.issue.id;
+    const comment = async (body: string, parentId?: string) => {
+      const res = await t.gql<{ addComment: { comment: { id: string } } }>(
+        'mutation($i: AddCommentInput!) { addComment(input: $i) { ... on CommentPayload { comment { id } } } }',
+        { i: { issueId, body, parentId } },
+        owner.token,
+      );
+      return res.data.addComment.comment.id;
+    };
+    for (let thread = 0; thread < 8; thread++) {
+      const root = await comment(`Thread ${thread}`);
+      await Promise.all(Array.from({ length: 5 }, (_, r) => comment(`Reply ${thread}.${r}`, root)));
+      if (thread % 2 === 0) {
+        await t.gql('mutation($i: CommentIdInput!) { deleteComment(input: $i) { __typename } }', { i: { id: root } }, owner.token);
+      }
+    }
+    const query = `query($id: ID!, $threads: Int!, $replies: Int!) { issue(id: $id) { key comments(first: $threads) { totalCount
+      edges { node { body deleted createdAt author { name } parent { id } replies(first: $replies) { totalCount
+        edges { node { body deleted author { name } parent { id body } } } } } } } } }`;
+    const small = await count(query, { id: issueId, threads: 2, replies: 1 });
+    const large = await count(query, { id: issueId, threads: 8, replies: 5 });
+    type Threads = { issue: { comments: { totalCount: number; edges: { node: { deleted: boolean; replies: { edges: unknown[] } } }[] } } };
+    const { comments } = (large.data as Threads).issue;
+    expect(comments.totalCount).toBe(8);
+    expect(comments.edges.map((e) => e.node.deleted)).toEqual([true, false, true, false, true, false, true, false]);
+    expect(comments.edges.every((e) => e.node.replies.edges.length === 5)).toBe(true);
+    expect(large.statements).toBe(small.statements);
+    // Session check, then one query: Prisma joins the threads, replies, authors, parents and counts.
+    expect(small.statements).toBeLessThanOrEqual(2);
+  });
 });

@@ -88,6 +88,12 @@ const CASES: Case[] = [
     variables: (v) => ({ v }),
   },
   {
+    name: 'addComment(parentId)',
+    typename: 'Comment',
+    document: 'mutation($i: ID!, $v: ID!) { addComment(input: { issueId: $i, body: "x", parentId: $v }) { __typename } }',
+    variables: (v) => ({ i: issueId, v }),
+  },
+  {
     name: 'deleteComment(id)',
     typename: 'Comment',
     document: 'mutation($v: ID!) { deleteComment(input: { id: $v }) { __typename } }',

@@ -95,6 +95,32 @@ describe('seed', () => {
     }
   });
 
+  it('threads some comments: replies to a root of the same issue, a few deleted roots kept for their replies', async () => {
+    const ofSeed = { issue: { projectId: { in: projectIds() } } };
+    const replies = await prisma.comment.findMany({
+      where: { ...ofSeed, parentId: { not: null } },
+      select: { issueId: true, createdAt: true, parent: { select: { issueId: true, parentId: true, createdAt: true } } },
+    });
+    expect(replies.length).toBeGreaterThan(20);
+    for (const reply of replies) {
+      expect(reply.parent).toMatchObject({ issueId: reply.issueId, parentId: null });
+      expect(reply.createdAt.getTime()).toBeGreaterThanOrEqual(reply.parent!.createdAt.getTime());
+    }
+    const deleted = await prisma.comment.findMany({
+      where: { ...ofSeed, deletedAt: { not: null } },
+      select: { parentId: true, _count: { select: { replies: true } } },
+    });
+    expect(deleted.length).toBeGreaterThan(0);
+    for (const root of deleted) {
+      expect(root.parentId).toBeNull();
+      expect(root._count.replies).toBeGreaterThan(0);
+    }
+    // Each comment's COMMENTED event names it, as addComment records it.
+    const comments = await prisma.comment.count({ where: ofSeed });
+    const named = await prisma.issueEvent.count({ where: { ...ofSeed, type: 'COMMENTED', toValue: { not: null } } });
+    expect(named).toBe(comments);
+  });
+
   it('records a CREATED event for every issue and counts updates in the version', async () => {
     const issues = await prisma.issue.findMany({
       where: { projectId: { in: projectIds() } },

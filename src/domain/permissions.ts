@@ -85,7 +85,19 @@ export function visibleIssues(userId: string | null): Prisma.IssueWhereInput {
   return { deletedAt: null, project: visibleProjects(userId) };
 }
 
-/** Live comments on visible issues. */
+/** Live comments on visible issues: what can be edited or deleted. */
 export function visibleComments(userId: string | null): Prisma.CommentWhereInput {
   return { deletedAt: null, issue: visibleIssues(userId) };
+}
+
+/**
+ * The comments lists show, on an issue already known to be visible: live ones, and a deleted one
+ * that still has a live reply, as a placeholder so its thread reads. Replies attach to roots only,
+ * so only a root can be a placeholder; it leaves the lists with its last live reply.
+ */
+export const shownComments: Prisma.CommentWhereInput = { OR: [{ deletedAt: null }, { replies: { some: { deletedAt: null } } }] };
+
+/** Comments on visible issues that lists show (placeholders included): what can be read and replied to. */
+export function readableComments(userId: string | null): Prisma.CommentWhereInput {
+  return { ...shownComments, issue: visibleIssues(userId) };
 }

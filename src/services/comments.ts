@@ -1,29 +1,50 @@
-// Comments on issues. Members comment; authors edit and delete their own; admins delete any (soft).
+// Comments on issues, in threads one level deep: a root comment and its replies. Members comment
+// and reply; authors edit and delete their own; admins delete any (soft). A deleted root that still
+// has live replies stays listed as a placeholder (permissions.ts `shownComments`) with its text withheld.
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import { NotFoundError, parseInput } from '../domain/errors.js';
+import { NotFoundError, parseInput, ValidationError } from '../domain/errors.js';
 import { idField, type CommentId } from '../domain/ids.js';
-import { assertCan, visibleComments, visibleIssues, type Action } from '../domain/permissions.js';
+import { assertCan, shownComments, visibleComments, visibleIssues, type Action } from '../domain/permissions.js';
 import type { Comment } from '../generated/prisma/client.js';
 import { authorize, type Actor } from './access.js';
 import type { Db } from './db.js';
 
-const body = z.string().trim().min(1, 'must not be empty').max(65_536, 'must be at most 65536 characters');
+/** The longest comment body, in characters (UTF-16 code units, as JavaScript and GraphQL count them) after trimming. */
+export const COMMENT_BODY_MAX = 65_536;
 
-const addCommentInput = z.object({ issueId: idField<'Issue'>(), body });
+const body = z.string().trim().min(1, 'must not be empty').max(COMMENT_BODY_MAX, `must be at most ${COMMENT_BODY_MAX} characters`);
 
-/** Adds a comment to a visible, live issue; needs `comment.create`. */
+const addCommentInput = z.object({ issueId: idField<'Issue'>(), body, parentId: idField<'Comment'>().nullish() });
+
+/**
+ * Adds a comment to a visible, live issue, or a reply when `parentId` is given; needs `comment.create`.
+ * A reply to a reply joins its thread's root. A parent that is not a shown comment of the same
+ * issue (another issue's, deleted with no live replies, hidden or missing) is a ValidationError on
+ * parentId, as createIssue treats its parent, so a hidden comment is indistinguishable from a missing one.
+ */
 export async function addComment({ prisma, viewer }: Actor, input: z.input<typeof addCommentInput>): Promise<Comment> {
   const data = parseInput(addCommentInput, input);
   const issue = await prisma.issue.findFirst({ where: { id: data.issueId, ...visibleIssues(viewer.id) }, select: { projectId: true } });
   if (!issue) throw new NotFoundError('Issue');
   await authorize(prisma, { viewer, projectId: issue.projectId, action: 'comment.create' });
   return prisma.$transaction(async (tx) => {
-    const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body } });
+    const parentId = data.parentId ? await threadRoot(tx, data.issueId, data.parentId) : null;
+    const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body, parentId } });
     await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
     return comment;
   });
 }
+
+/** The root of the thread `parentId` belongs to, which must be a shown comment on `issueId` (the caller checked the issue's visibility). */
+async function threadRoot(db: Db, issueId: string, parentId: CommentId): Promise<string> {
+  const parent = await db.comment.findFirst({ where: { id: parentId, issueId, ...shownComments }, select: { id: true, parentId: true } });
+  if (!parent) throw ValidationError.field('parentId', 'must be a comment on the same issue');
+  return parent.parentId ?? parent.id;
+}
+
+/** What a comment's `body` shows: the text, withheld (empty) once the comment is deleted. */
+export const shownBody = (comment: Pick<Comment, 'body' | 'deletedAt'>): string => (comment.deletedAt ? '' : comment.body);
 
 /** A visible comment after asserting `action` on it (its author counts as its creator). */
 async function requireComment(db: Db, viewer: Viewer, { id, action }: { id: CommentId; action: Action }): Promise<Comment> {
@@ -38,15 +59,26 @@ async function requireComment(db: Db, viewer: Viewer, { id, action }: { id: Comm
 
 const updateCommentInput = z.object({ id: idField<'Comment'>(), body });
 
-/** Edits a comment; needs `comment.update` (its author only). */
+/** Edits a live comment; needs `comment.update` (its author only); a deleted one is NotFoundError. */
 export async function updateComment({ prisma, viewer }: Actor, input: z.input<typeof updateCommentInput>): Promise<Comment> {
   const data = parseInput(updateCommentInput, input);
   await requireComment(prisma, viewer, { id: data.id, action: 'comment.update' });
-  return prisma.comment.update({ where: { id: data.id }, data: { body: data.body, editedAt: new Date() } });
+  // Only while still live, so a delete landing after the check cannot be followed by an edit of its hidden text.
+  const [comment] = await prisma.comment.updateManyAndReturn({
+    where: { id: data.id, deletedAt: null },
+    data: { body: data.body, editedAt: new Date() },
+  });
+  if (!comment) throw new NotFoundError('Comment');
+  return comment;
 }
 
-/** Deletes a comment (soft); needs `comment.delete` (its author, or an admin). */
+/**
+ * Deletes a comment (soft); needs `comment.delete` (its author, or an admin). Its replies stay; a
+ * root with live replies becomes a placeholder. Deleting it again is NotFoundError.
+ */
 export async function deleteComment({ prisma, viewer }: Actor, id: CommentId): Promise<void> {
   await requireComment(prisma, viewer, { id, action: 'comment.delete' });
-  await prisma.comment.update({ where: { id }, data: { deletedAt: new Date() } });
+  // Only while still live: of two concurrent deletes one is NotFoundError, and the first deletion time stays.
+  const { count } = await prisma.comment.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+  if (count === 0) throw new NotFoundError('Comment');
 }

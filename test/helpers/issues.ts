@@ -271,9 +271,17 @@ export async function newLabel(t: TestApp, token: string, projectId: string, nam
 
 // ---- comments ---------------------------------------------------------------------------------
 
-export type CommentView = { id: string; body: string; editedAt: string | null; author: { id: string }; issue: { id: string } };
+export type CommentView = {
+  id: string;
+  body: string;
+  deleted: boolean;
+  editedAt: string | null;
+  author: { id: string };
+  issue: { id: string };
+  parent: { id: string } | null;
+};
 export type CommentResult = { __typename: 'CommentPayload'; comment: CommentView } | Failure;
-const COMMENT = 'id body editedAt author { id } issue { id }';
+const COMMENT = 'id body deleted editedAt author { id } issue { id } parent { id }';
 
 async function commentMutation(
   t: TestApp,
@@ -290,8 +298,9 @@ async function commentMutation(
   );
   return data[field];
 }
-export const addComment = (t: TestApp, token: string, issueId: string, body: string) =>
-  commentMutation(t, token, 'addComment', 'AddCommentInput', { issueId, body });
+/** Comments on an issue, or replies to `parentId`. */
+export const addComment = (t: TestApp, token: string, issueId: string, body: string, parentId?: string) =>
+  commentMutation(t, token, 'addComment', 'AddCommentInput', { issueId, body, ...(parentId === undefined ? {} : { parentId }) });
 export const updateComment = (t: TestApp, token: string, id: string, body: string) =>
   commentMutation(t, token, 'updateComment', 'UpdateCommentInput', { id, body });
 export const deleteComment = (t: TestApp, token: string, id: string) => deleteMutation(t, token, 'deleteComment', 'CommentIdInput', id);
@@ -309,4 +318,25 @@ export async function commentsOf(t: TestApp, token: string, issueId: string): Pr
     token,
   );
   return { total: data.issue.comments.totalCount, bodies: data.issue.comments.edges.map((e) => e.node.body) };
+}
+
+export type ReplyView = { id: string; body: string; deleted: boolean; author: { id: string }; parent: { id: string } | null };
+export type ThreadView = ReplyView & { replies: { totalCount: number; edges: { node: ReplyView }[] } };
+const REPLY = 'id body deleted author { id } parent { id }';
+
+/** The issue's threads as a member sees them: first 50 root comments (placeholders included) with their first 20 replies. */
+export async function threadsOf(t: TestApp, token: string, issueId: string): Promise<{ total: number; threads: ThreadView[] }> {
+  const data = await query<{ issue: { comments: { totalCount: number; edges: { node: ThreadView }[] } } }>(
+    t,
+    `query($id: ID!) { issue(id: $id) { comments(first: 50) { totalCount edges { node { ${REPLY} replies(first: 20) { totalCount edges { node { ${REPLY} } } } } } } } }`,
+    { id: issueId },
+    token,
+  );
+  return { total: data.issue.comments.totalCount, threads: data.issue.comments.edges.map((e) => e.node) };
+}
+
+/** Each thread as `root body: reply bodies`, with `[deleted]` for a placeholder: a whole discussion in one comparable value. */
+export async function threadOutline(t: TestApp, token: string, issueId: string): Promise<string[]> {
+  const { threads } = await threadsOf(t, token, issueId);
+  return threads.map((th) => `${th.deleted ? '[deleted]' : th.body}: ${th.replies.edges.map((e) => e.node.body).join(', ')}`);
 }

@@ -13,7 +13,7 @@ import { UserRef } from './user.js';
 import { IssueViewerCan } from './viewer-can.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { IssueId, LabelId, UserId } from '../../domain/ids.js';
-import { visibleIssues } from '../../domain/permissions.js';
+import { shownComments, visibleIssues } from '../../domain/permissions.js';
 import type { Issue } from '../../generated/prisma/client.js';
 import {
   countIssues,
@@ -78,9 +78,10 @@ export const IssueRef = brandIds(
       comments: t.relatedConnection('comments', {
         cursor: 'id',
         maxSize: pageSize,
-        description: 'Comments, oldest first.',
+        description:
+          'The discussion as threads, oldest first: root comments, each with its `replies`. A deleted root with replies stays as a placeholder (`deleted: true`). totalCount counts these threads, not their replies.',
         totalCount: true,
-        query: () => ({ where: { deletedAt: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+        query: () => ({ where: { parentId: null, ...shownComments }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
       }),
       history: t.relatedConnection('events', {
         cursor: 'id',
