@@ -200,7 +200,8 @@ describe('searchIssues paging', () => {
   beforeAll(async () => {
     project = await createProjectAs(t, owner.token);
     // 60 identical documents (one rank) and 4 better ones: ties must be broken by id. More than
-    // the service's first window of candidates (50), so a selective filter needs a second round.
+    // the service's first window of candidates for one hit (50), so a selective filter reading one
+    // hit at a time needs a second round.
     for (let batch = 0; batch < 6; batch++) {
       all.push(
         ...(await Promise.all(

@@ -30,8 +30,11 @@ export const MAX_QUERY_LENGTH = 256;
 /** Marks around each match in a snippet (the snippet is HTML: everything else is escaped). */
 export const HIGHLIGHT = { start: '<mark>', stop: '</mark>' } as const;
 
-// The window of candidates read per round: a few pages' worth, growing when a filter is selective.
-const FIRST_WINDOW = 50;
+// The window of candidates read per round: many pages' worth, so a filter keeping 1 match in 20
+// still fills a page in one round (every round ranks all matches again: that, not the window, is
+// the cost), growing when a filter is more selective than that.
+const WINDOW_PAGES = 20;
+const MIN_WINDOW = 50;
 const MAX_WINDOW = 5000;
 // Private-use characters stand for the highlight marks inside PostgreSQL, so the text around them
 // can be HTML-escaped afterwards; any in the text itself are dropped first.
@@ -136,7 +139,7 @@ export async function searchIssues(
 
   const kept: Candidate[] = [];
   let after = page.cursor;
-  let window = Math.max(FIRST_WINDOW, 4 * (page.take + 1));
+  let window = Math.min(Math.max(MIN_WINDOW, WINDOW_PAGES * (page.take + 1)), MAX_WINDOW);
   let exhausted = projectIds.length === 0;
   while (!exhausted && kept.length <= page.take) {
     const round = await candidates(actor, tsquery, projectIds, after, page.backward, window);
