@@ -116,11 +116,11 @@ async function main(): Promise<void> {
       const plan = await client.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS)
          SELECT i.id::text AS id, ts_rank(i.search_vector, q.query) AS rank
-         FROM (SELECT (SELECT CASE WHEN p.last ~ '^''[^'']+''$' AND right(p.web, length(p.last)) = p.last THEN (p.web || ':*')::tsquery
-                ELSE p.web::tsquery END FROM (SELECT websearch_to_tsquery('english', $1)::text AS web,
-                websearch_to_tsquery('english', $1)::text AS last) p) AS query) q, issues i
+         FROM (SELECT (CASE WHEN websearch_to_tsquery('english', $1)::text ~ '^''[^'']+''$'
+                 AND right(websearch_to_tsquery('english', $1)::text, length(websearch_to_tsquery('english', $1)::text)) = websearch_to_tsquery('english', $1)::text
+               THEN (websearch_to_tsquery('english', $1)::text || ':*')::tsquery ELSE websearch_to_tsquery('english', $1) END) AS query) q, issues i
          WHERE i.project_id = ANY($2::uuid[]) AND i.deleted_at IS NULL AND i.search_vector @@ q.query
-         ORDER BY rank DESC, i.id DESC LIMIT 84`,
+         ORDER BY rank DESC, i.id DESC LIMIT 420`,
         ['issue', projects.rows.map((r) => r.id)],
       );
       console.log(`\nEXPLAIN ANALYZE, ranking statement, "issue" in ${BIG_KEY}:\n`);

@@ -73,11 +73,13 @@ export function lastPlainWord(query: string): string | null {
  */
 export function searchTsquery(query: string): Prisma.Sql {
   const last = lastPlainWord(query) ?? '';
-  return Prisma.sql`(SELECT CASE
-      WHEN p.last ~ '^''[^'']+''$' AND right(p.web, length(p.last)) = p.last THEN (p.web || ':*')::tsquery
-      ELSE p.web::tsquery END
-    FROM (SELECT websearch_to_tsquery('english', ${query})::text AS web,
-                 websearch_to_tsquery('english', ${last})::text AS last) p)`;
+  const web = Prisma.sql`websearch_to_tsquery('english', ${query})`;
+  const lastLexeme = Prisma.sql`websearch_to_tsquery('english', ${last})::text`;
+  // One expression of immutable functions and no subquery: PostgreSQL folds it into a constant
+  // tsquery while planning, so it sees how common the words are (a word in every issue of the
+  // project: scan the project; a rare word: the GIN index). Behind a subquery it had to guess.
+  return Prisma.sql`(CASE WHEN ${lastLexeme} ~ '^''[^'']+''$' AND right(${web}::text, length(${lastLexeme})) = ${lastLexeme}
+    THEN (${web}::text || ':*')::tsquery ELSE ${web} END)`;
 }
 
 /** The query text, checked: BAD_USER_INPUT (ValidationError) when blank or longer than MAX_QUERY_LENGTH. */
