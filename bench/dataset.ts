@@ -51,8 +51,8 @@ export const FULL: DatasetSize = {
   mutIssues: 500,
 };
 
-/** Bump when the generated data changes shape, so stale datasets are rebuilt. */
-const GENERATOR_VERSION = 3;
+/** Bump when the generated data changes shape, so stale datasets are rebuilt (4: search vectors filled). */
+const GENERATOR_VERSION = 4;
 export const BENCH_PASSWORD = 'bench-password-2026';
 export const BCRYPT_COST = 10;
 export const VIEWER_EMAIL = 'user0@bench.trackr.test';
@@ -330,6 +330,9 @@ async function load(pool: pg.Pool, size: DatasetSize, log: (m: string) => void):
     );
     await copy(client, 'issue_labels', ['issue_id', 'label_id', 'created_at'], issueLabels, progress);
     await copy(client, 'comments', ['id', 'issue_id', 'author_id', 'body', 'created_at', 'updated_at'], commentRows, progress);
+    // Replica mode also silenced the search triggers (migration 20261202100000_issue_search): fill
+    // the search vectors the way they would have, in the same transaction.
+    await client.query(`UPDATE issues SET search_vector = issue_search_document(title, description, id)`);
     await client.query(`CREATE TABLE bench_meta (key text PRIMARY KEY, value text NOT NULL)`);
     await client.query(`INSERT INTO bench_meta VALUES ('size', $1), ('loaded_at', now()::text)`, [sizeMarker(size)]);
     await client.query('COMMIT');

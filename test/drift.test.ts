@@ -39,4 +39,15 @@ describe('migrations vs schema.prisma', () => {
       'index issues_drift_probe_idx: in schema.prisma (index issues(drift_probe)) but not in the migrated database',
     ]);
   });
+
+  it('compares Unsupported columns and index access methods too', () => {
+    const schema = readFileSync('prisma/schema.prisma', 'utf8');
+    const edited = schema
+      .replace('@@index([searchVector], type: Gin)', '@@index([searchVector])')
+      .replace('searchVector Unsupported("tsvector")?', 'searchVector Unsupported("tsvector")');
+    expect(diffCatalogs(catalogFromSchema(edited), migrated)).toEqual([
+      'column issues.search_vector: schema.prisma says "tsvector NOT NULL", migrated database has "tsvector"',
+      'index issues_search_vector_idx: schema.prisma says "index issues(search_vector)", migrated database has "index using gin issues(search_vector)"',
+    ]);
+  });
 });

@@ -65,6 +65,16 @@ describe('seed', () => {
     for (const label of labels) expect(label.color).toMatch(/^#[0-9a-f]{6}$/);
   });
 
+  it('leaves every issue searchable, comments included (the search vector is filled by the database)', async () => {
+    const [row] = await prisma.$queryRaw<{ empty: number; fromComments: number }[]>`
+      SELECT count(*) FILTER (WHERE search_vector IS NULL OR length(search_vector) = 0)::int AS empty,
+             count(*) FILTER (WHERE ts_filter(search_vector, '{c}') @@ to_tsquery('english', 'reproduce & staging'))::int AS "fromComments"
+      FROM issues WHERE project_id = ANY(${projectIds()}::uuid[])`;
+    expect(row.empty).toBe(0);
+    // Weight C is comment text only; 'I can reproduce this on staging.' is one of the seed's comment lines.
+    expect(row.fromComments).toBeGreaterThan(0);
+  });
+
   it('gives every demo user the documented password, hashed once', async () => {
     const users = await prisma.user.findMany({ where: { email: { in: emails() } } });
     expect(users).toHaveLength(6);

@@ -14,6 +14,7 @@ import './types/issue.js';
 import './types/label.js';
 import './types/comment.js';
 import './types/issue-event.js';
+import './types/search.js';
 
 builder.queryType({ description: 'Reads. Lists are Relay connections; lookups return null for what you cannot see.' });
 builder.mutationType({ description: 'Writes. Each takes one `input` and returns a union of its payload and typed errors.' });

@@ -26,6 +26,8 @@ const ACTIONS: Record<string, string> = {
 const column = (type: string, nullable: boolean, hasDefault: boolean) =>
   `${type}${nullable ? '' : ' NOT NULL'}${hasDefault ? ' DEFAULT' : ''}`;
 const index = (kind: string, table: string, columns: string[]) => `${kind} ${table}(${columns.join(', ')})`;
+/** B-tree is the default and goes unsaid; any other access method (GIN, GiST...) is part of the description. */
+const withMethod = (kind: string, method: string) => (method.toLowerCase() === 'btree' ? kind : `${kind} using ${method.toLowerCase()}`);
 const foreignKey = (table: string, columns: string[], refTable: string, refColumns: string[], onDelete: string, onUpdate: string) =>
   `${table}(${columns.join(', ')}) -> ${refTable}(${refColumns.join(', ')}) ON DELETE ${onDelete} ON UPDATE ${onUpdate}`;
 
@@ -61,20 +63,28 @@ export async function readCatalog(db: pg.Pool | pg.Client): Promise<Catalog> {
   for (const c of columns.rows) catalog.set(`column ${c.table}.${c.name}`, column(c.type, c.nullable, c.has_default));
 
   // pg_get_indexdef(oid, k, true) gives key k as a column name (or the expression, which Prisma can't express).
-  const indexes = await db.query<{ table: string; name: string; primary: boolean; unique: boolean; partial: boolean; columns: string[] }>(
+  const indexes = await db.query<{
+    table: string;
+    name: string;
+    primary: boolean;
+    unique: boolean;
+    partial: boolean;
+    method: string;
+    columns: string[];
+  }>(
     `
     SELECT c.relname AS table, ic.relname AS name, i.indisprimary AS primary, i.indisunique AS unique,
-      i.indpred IS NOT NULL AS partial,
+      i.indpred IS NOT NULL AS partial, am.amname AS method,
       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) || CASE WHEN i.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END
             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS columns
     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
-      JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_am am ON am.oid = ic.relam JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND c.relname <> ALL($1)`,
     [IGNORED_TABLES],
   );
   for (const i of indexes.rows) {
     const kind = i.primary ? 'primary key' : i.unique ? 'unique index' : 'index';
-    catalog.set(`index ${i.name}`, index(i.partial ? `partial ${kind}` : kind, i.table, i.columns));
+    catalog.set(`index ${i.name}`, index(withMethod(i.partial ? `partial ${kind}` : kind, i.method), i.table, i.columns));
   }
 
   const fks = await db.query<{
@@ -129,6 +139,7 @@ type DmmfIndex = {
   model: string;
   type: 'id' | 'unique' | 'normal' | 'fulltext';
   dbName?: string | null;
+  algorithm?: string;
   fields: { name: string; sortOrder?: 'asc' | 'desc' }[];
 };
 type Datamodel = { models: DmmfModel[]; enums: DmmfEnum[]; indexes: DmmfIndex[] };
@@ -190,16 +201,33 @@ const CLIENT_DEFAULTS = new Set(['uuid', 'cuid', 'nanoid', 'ulid']);
 /** Prisma's default constraint names: `{table}_{columns}_{suffix}`, trimmed to PostgreSQL's 63 bytes. */
 const conventionalName = (parts: string[], suffix: string) => parts.join('_').slice(0, 63 - suffix.length) + suffix;
 
+/**
+ * Fields of type `Unsupported("...")`, which the DMMF leaves out of its models (though its indexes
+ * name them): read from the schema text, as `{ model: [{ name, dbName, type, isRequired }] }`.
+ */
+function unsupportedFields(schemaText: string): Map<string, { name: string; dbName: string; type: string; isRequired: boolean }[]> {
+  const found = new Map<string, { name: string; dbName: string; type: string; isRequired: boolean }[]>();
+  for (const [, model, body] of schemaText.matchAll(/^model\s+(\w+)\s*\{([^}]*)\}/gm)) {
+    for (const [, name, type, optional, rest] of body.matchAll(/^\s*(\w+)\s+Unsupported\("([^"]+)"\)(\?)?(.*)$/gm)) {
+      const dbName = /@map\("([^"]+)"\)/.exec(rest)?.[1] ?? name;
+      if (rest.includes('@default(')) throw new Error(`${model}.${name}: defaults on Unsupported fields are not compared`);
+      found.set(model, [...(found.get(model) ?? []), { name, dbName, type, isRequired: optional !== '?' }]);
+    }
+  }
+  return found;
+}
+
 /** The catalog `prisma migrate dev` would produce for this schema (CHECK constraints aside). */
-export function catalogFromSchema(schemaText?: string): Catalog {
+export function catalogFromSchema(schemaText = readFileSync('prisma/schema.prisma', 'utf8')): Catalog {
   const { models, enums, indexes } = readDatamodel(schemaText);
+  const unsupported = unsupportedFields(schemaText);
   const catalog: Catalog = new Map();
   const enumNames = new Map(enums.map((e) => [e.name, e.dbName ?? e.name]));
   for (const e of enums) catalog.set(`enum ${e.dbName ?? e.name}`, e.values.map((v) => v.dbName ?? v.name).join(', '));
 
   const tableOf = new Map(models.map((m) => [m.name, m.dbName ?? m.name]));
   const columnOf = (model: DmmfModel, field: string) => {
-    const f = model.fields.find((x) => x.name === field);
+    const f = model.fields.find((x) => x.name === field) ?? unsupported.get(model.name)?.find((x) => x.name === field);
     if (!f) throw new Error(`${model.name}.${field} not found in the DMMF`);
     return f.dbName ?? f.name;
   };
@@ -207,6 +235,8 @@ export function catalogFromSchema(schemaText?: string): Catalog {
   for (const model of models) {
     const table = tableOf.get(model.name)!;
     catalog.set(`table ${table}`, 'exists');
+    // The type is written into the migration as given, so it must be what format_type() prints.
+    for (const f of unsupported.get(model.name) ?? []) catalog.set(`column ${table}.${f.dbName}`, column(f.type, !f.isRequired, false));
     for (const f of model.fields) {
       if (f.kind === 'object') {
         if (!f.relationFromFields?.length) continue;
@@ -253,7 +283,7 @@ export function catalogFromSchema(schemaText?: string): Catalog {
         : i.type === 'unique'
           ? ['unique index', conventionalName([table, ...columns], '_key')]
           : ['index', conventionalName([table, ...columns], '_idx')];
-    catalog.set(`index ${i.dbName ?? name}`, index(kind, table, shown));
+    catalog.set(`index ${i.dbName ?? name}`, index(withMethod(kind, i.algorithm ?? 'btree'), table, shown));
   }
   return catalog;
 }

@@ -82,7 +82,11 @@ export const IssueFilterRef = builder.inputRef<IssueFilterShape>('IssueFilter').
     archived: t.boolean({
       description: 'true: only archived issues; false: only active ones. Lists leave archived issues out unless a filter mentions them.',
     }),
-    search: t.string({ description: 'Case-insensitive text in the title or description.' }),
+    search: t.string({
+      description: 'Case-insensitive text in the title or description (a substring match: no ranking, no index).',
+      // Kept for existing clients; searchIssues is the one way to search (README "Search").
+      deprecationReason: 'Use Query.searchIssues (ranked full-text search on an index; takes the same filter).',
+    }),
     and: t.field({ type: [IssueFilterRef] }),
     or: t.field({ type: [IssueFilterRef] }),
     not: t.field({ type: IssueFilterRef }),
