@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectAs, signUpUser, startTestApp, type TestApp } from './helpers/app.js';
 import {
   addMember,
+  commentsOf,
   createIssue,
   expectFieldErrors,
   globalId,
@@ -222,6 +223,24 @@ describe('idempotency keys', () => {
     const retry = await query<{ createProject: { __typename: string; project: { id: string } } }>(t, CREATE, { input }, user.token);
     expect(retry.createProject).toEqual(first.createProject);
     expect(first.createProject.__typename).toBe('ProjectPayload');
+  });
+
+  it('replays addComment, and makes one comment for concurrent retries', async () => {
+    const issue = await newIssue(t, team.member.token, { projectId: team.project.id, title: 'Discussed' });
+    const k = key();
+    const ADD =
+      'mutation($input: AddCommentInput!) { addComment(input: $input) { __typename ... on CommentPayload { comment { id body } } ... on Error { message } } }';
+    const send = (body: string) =>
+      query<{ addComment: { __typename: string; comment?: { id: string }; message?: string } }>(
+        t,
+        ADD,
+        { input: { issueId: issue.id, body, idempotencyKey: k } },
+        team.member.token,
+      );
+    const results = await Promise.all(Array.from({ length: 5 }, () => send('Once only')));
+    expect(new Set(results.map((r) => r.addComment.comment?.id)).size).toBe(1);
+    expect((await commentsOf(t, team.owner.token, issue.id)).total).toBe(1);
+    expect((await send('Something else')).addComment).toMatchObject({ __typename: 'ConflictError' });
   });
 
   it('creates twice without a key', async () => {

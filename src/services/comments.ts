@@ -3,19 +3,25 @@
 // has live replies stays listed as a placeholder (permissions.ts `shownComments`) with its text withheld.
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
-import { NotFoundError, parseInput, ValidationError } from '../domain/errors.js';
+import { NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import { idField, type CommentId } from '../domain/ids.js';
 import { assertCan, shownComments, visibleComments, visibleIssues, type Action } from '../domain/permissions.js';
 import type { Comment } from '../generated/prisma/client.js';
 import { authorize, type Actor } from './access.js';
 import type { Db } from './db.js';
+import { createOnce, idempotencyKeyField } from './idempotency.js';
 
 /** The longest comment body, in characters (UTF-16 code units, as JavaScript and GraphQL count them) after trimming. */
 export const COMMENT_BODY_MAX = 65_536;
 
 const body = z.string().trim().min(1, 'must not be empty').max(COMMENT_BODY_MAX, `must be at most ${COMMENT_BODY_MAX} characters`);
 
-const addCommentInput = z.object({ issueId: idField<'Issue'>(), body, parentId: idField<'Comment'>().nullish() });
+const addCommentInput = z.object({
+  issueId: idField<'Issue'>(),
+  body,
+  parentId: idField<'Comment'>().nullish(),
+  idempotencyKey: unclearable(idempotencyKeyField),
+});
 
 /**
  * Adds a comment to a visible, live issue, or a reply when `parentId` is given; needs `comment.create`.
@@ -24,16 +30,25 @@ const addCommentInput = z.object({ issueId: idField<'Issue'>(), body, parentId: 
  * parentId, as createIssue treats its parent, so a hidden comment is indistinguishable from a missing one.
  */
 export async function addComment({ prisma, viewer }: Actor, input: z.input<typeof addCommentInput>): Promise<Comment> {
-  const data = parseInput(addCommentInput, input);
+  const { idempotencyKey, ...data } = parseInput(addCommentInput, input);
   const issue = await prisma.issue.findFirst({ where: { id: data.issueId, ...visibleIssues(viewer.id) }, select: { projectId: true } });
   if (!issue) throw new NotFoundError('Issue');
   await authorize(prisma, { viewer, projectId: issue.projectId, action: 'comment.create' });
-  return prisma.$transaction(async (tx) => {
-    const parentId = data.parentId ? await threadRoot(tx, data.issueId, data.parentId) : null;
-    const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body, parentId } });
-    await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
-    return comment;
-  });
+  return prisma.$transaction((tx) =>
+    createOnce(
+      tx,
+      { userId: viewer.id, key: idempotencyKey, operation: 'addComment', input: data },
+      {
+        replay: (id) => tx.comment.findUniqueOrThrow({ where: { id } }),
+        create: async () => {
+          const parentId = data.parentId ? await threadRoot(tx, data.issueId, data.parentId) : null;
+          const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body, parentId } });
+          await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
+          return comment;
+        },
+      },
+    ),
+  );
 }
 
 /** The root of the thread `parentId` belongs to, which must be a shown comment on `issueId` (the caller checked the issue's visibility). */

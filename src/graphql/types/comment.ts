@@ -1,10 +1,10 @@
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
-import { deleteMutation, mutation } from '../mutations.js';
+import { deleteMutation, IDEMPOTENCY_KEY_DESCRIPTION, mutation } from '../mutations.js';
 import { pageSize } from '../paging.js';
 import { IssueRef } from './issue.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { readableComments, shownComments } from '../../domain/permissions.js';
 import type { Comment } from '../../generated/prisma/client.js';
 import { addComment, COMMENT_BODY_MAX, deleteComment, shownBody, updateComment } from '../../services/comments.js';
@@ -63,6 +63,7 @@ const AddCommentInput = builder.inputType('AddCommentInput', {
       description:
         'Makes this a reply: a comment on the same issue (a reply to a reply joins its thread). Otherwise, or when you cannot see it, a ValidationError on parentId.',
     }),
+    idempotencyKey: t.string({ description: IDEMPOTENCY_KEY_DESCRIPTION }),
   }),
 });
 const UpdateCommentInput = builder.inputType('UpdateCommentInput', {
@@ -78,10 +79,10 @@ builder.mutationFields((t) => ({
   addComment: mutation(t, {
     payload: CommentPayload,
     description: 'Comments on an issue, or replies to a comment (parentId). Needs MEMBER.',
-    errors: commentErrors,
+    errors: [...commentErrors, ConflictError],
     input: AddCommentInput,
     resolve: async (input, context) => ({
-      comment: await addComment(actor(context), { issueId: input.issueId.id, body: input.body, parentId: input.parentId?.id }),
+      comment: await addComment(actor(context), { ...input, issueId: input.issueId.id, parentId: input.parentId?.id }),
     }),
   }),
   updateComment: mutation(t, {
