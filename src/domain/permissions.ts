@@ -2,7 +2,7 @@
 // `viewerCan` fields answer with can, the visibility filters of every query are built here, and
 // README's permission matrix is checked against PERMISSIONS (test/unit/permissions.test.ts).
 import type { Prisma, ProjectRole } from '../generated/prisma/client.js';
-import { ForbiddenError, NotFoundError } from './errors.js';
+import { ForbiddenError, NotFoundError, type AppError } from './errors.js';
 import { NO_ID } from './ids.js';
 
 /** Roles in a project, strongest first: each can do everything the ones after it can. */
@@ -64,11 +64,17 @@ export function can(access: ProjectAccess, action: Action, resource: Ownership =
  * (NotFoundError naming `what`, as for a missing one); a member without the right gets ForbiddenError.
  */
 export function assertCan(access: ProjectAccess, action: Action, what: string, resource: Ownership = {}): void {
-  if (access.role === null) throw new NotFoundError(what);
-  if (can(access, action, resource)) return;
+  const refused = denial(access, action, what, resource);
+  if (refused) throw refused;
+}
+
+/** The error assertCan would throw, or undefined when `access` allows `action`: for checks of many objects at once. */
+export function denial(access: ProjectAccess, action: Action, what: string, resource: Ownership = {}): AppError | undefined {
+  if (access.role === null) return new NotFoundError(what);
+  if (can(access, action, resource)) return undefined;
   const { does, min, own } = rule(action);
   const needs = [min && `the ${min} role or higher`, own && `the ${own} role or higher on your own`].filter(Boolean).join(', or ');
-  throw new ForbiddenError(`${does}: needs ${needs}; you are ${access.role}`);
+  return new ForbiddenError(`${does}: needs ${needs}; you are ${access.role}`);
 }
 
 // ---- visibility ------------------------------------------------------------------------------

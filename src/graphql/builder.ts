@@ -13,6 +13,7 @@ import { authScopes, type AuthContexts, type AuthScopes } from './scopes.js';
 import { decodeCheckedGlobalId, type GlobalId } from './ids.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { complexityError, fieldComplexity, QUERY_LIMITS } from './complexity.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 import { loadNodes, MAX_NODE_IDS } from './loaders.js';
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -60,8 +61,8 @@ export const builder = new SchemaBuilder<{
     // Off: findViewer skips the query on purpose, and the statement-count tests
     // (test/efficiency.test.ts) catch the N+1 reads an unused query would hint at.
     onUnusedQuery: null,
-    maxConnectionSize: 100,
-    defaultConnectionSize: 20,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
   },
   relay: {
     clientMutationId: 'omit',

@@ -1,9 +1,7 @@
 // What a query may cost. A connection costs its page size times what each node costs, so
 // `projects(first: 100) { issues(first: 100) { … } }` is priced as the 10,000 issues it can return.
 import { GraphQLError, getNamedType, getNullableType, isListType, type GraphQLOutputType } from 'graphql';
-import { MAX_PAGE_SIZE } from './paging.js';
-
-export const DEFAULT_PAGE_SIZE = 20;
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 
 export const QUERY_LIMITS = { complexity: 25_000, depth: 15, breadth: 300 };
 

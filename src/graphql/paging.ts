@@ -9,8 +9,8 @@ import type { IssuePageRequest } from '../services/issues.js';
 import type { SearchCursor, SearchPageRequest } from '../services/search.js';
 
 export const MAX_PAGE_SIZE = 100;
-/** The page size when neither first nor last is given (the builder's defaultConnectionSize). */
-const DEFAULT_PAGE_SIZE = 20;
+/** The page size when neither first nor last is given. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 type PageArgs = { first?: number | null; last?: number | null; after?: string | null; before?: string | null };
 

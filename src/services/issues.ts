@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import { idField, type IssueId } from '../domain/ids.js';
-import { assertCan, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
+import { denial, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
 import type { Issue, IssueEventType, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import { authorize, type Actor } from './access.js';
@@ -178,10 +178,7 @@ async function checkIssues(
     const row = byId.get(id);
     if (!row) return new NotFoundError('Issue');
     const { project, ...issue } = row;
-    const allowed = expectedSync(() =>
-      assertCan({ userId: viewer.id, role: project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId }),
-    );
-    return allowed ?? issue;
+    return denial({ userId: viewer.id, role: project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId }) ?? issue;
   });
 }
 
@@ -194,17 +191,6 @@ async function requireIssue(
   const [issue] = await checkIssues(db, viewer, { ids: [id], ...check });
   if (issue instanceof AppError) throw issue;
   return issue;
-}
-
-/** The expected failure (AppError) `work` threw, if any; anything else propagates. */
-function expectedSync(work: () => void): AppError | undefined {
-  try {
-    work();
-    return undefined;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
 }
 
 const title = z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters');
@@ -250,7 +236,7 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
             select: { issueCounter: true },
           });
           const issue = await tx.issue.create({
-            ...withId(query),
+            ...(query && withColumns(query, { id: true })),
             data: {
               projectId: data.projectId,
               number: issueCounter,
@@ -274,11 +260,6 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
       },
     ),
   );
-}
-
-/** A Pothos selection that also reads the row's id (which the service needs whatever the client asked for). */
-export function withId(query: object | undefined): object | undefined {
-  return query && 'select' in query ? { ...query, select: { ...(query.select as object), id: true } } : query;
 }
 
 async function requireAssignable(db: Db, projectId: string, userId: string): Promise<void> {
