@@ -295,4 +295,11 @@ describe('searchIssues paging', () => {
     const anonymous = await t.gql(SEARCH, { query: 'penguin' });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('is the one way to search: the issue filter has no text condition of its own', async () => {
+    // The old substring `filter.search` (no index, no ranking) is gone, on lists and in searchIssues' own filter.
+    const list = await t.gql('query { issues(first: 5, filter: { search: "penguin" }) { totalCount } }', {}, owner.token);
+    expect(list.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await errorCode(owner.token, { query: 'penguin', filter: { search: 'penguin' } })).toBe('BAD_USER_INPUT');
+  });
 });

@@ -3,7 +3,6 @@
 import { ValidationError } from '../domain/errors.js';
 import type { Issue, IssuePriority, IssueStatus, Prisma } from '../generated/prisma/client.js';
 import { IssuePriority as PRIORITIES, IssueStatus as STATUSES } from '../generated/prisma/enums.js';
-import { escapeLike } from './projects.js';
 
 type In<T> = { in?: readonly T[] | null; notIn?: readonly T[] | null };
 type IdFilter = { in?: readonly string[] | null; isNull?: boolean | null };
@@ -21,7 +20,6 @@ export type IssueFilter = {
   updatedAt?: Range<Date> | null;
   dueDate?: (Range<Date> & { isNull?: boolean | null }) | null;
   archived?: boolean | null;
-  search?: string | null;
   and?: readonly IssueFilter[] | null;
   or?: readonly IssueFilter[] | null;
   not?: IssueFilter | null;
@@ -70,9 +68,6 @@ export function issueWhere(filter: IssueFilter, depth = 0): Prisma.IssueWhereInp
     if (filter.dueDate.isNull != null) parts.push({ dueDate: filter.dueDate.isNull ? null : { not: null } });
   }
   if (filter.archived != null) parts.push({ archivedAt: filter.archived ? { not: null } : null });
-  const search = escapeLike(filter.search?.trim());
-  if (search)
-    parts.push({ OR: [{ title: { contains: search, mode: 'insensitive' } }, { description: { contains: search, mode: 'insensitive' } }] });
   if (filter.and?.length) parts.push({ AND: filter.and.map((f) => issueWhere(f, depth + 1)) });
   if (filter.or?.length) parts.push({ OR: filter.or.map((f) => issueWhere(f, depth + 1)) });
   if (filter.not) parts.push({ NOT: issueWhere(filter.not, depth + 1) });

@@ -20,7 +20,6 @@ export type IssueFilterShape = {
   updatedAt?: RangeShape | null;
   dueDate?: (RangeShape & { isNull?: boolean | null }) | null;
   archived?: boolean | null;
-  search?: string | null;
   and?: IssueFilterShape[] | null;
   or?: IssueFilterShape[] | null;
   not?: IssueFilterShape | null;
@@ -81,11 +80,6 @@ export const IssueFilterRef = builder.inputRef<IssueFilterShape>('IssueFilter').
     dueDate: t.field({ type: DateRange }),
     archived: t.boolean({
       description: 'true: only archived issues; false: only active ones. Lists leave archived issues out unless a filter mentions them.',
-    }),
-    search: t.string({
-      description: 'Case-insensitive text in the title or description (a substring match: no ranking, no index).',
-      // Kept for existing clients; searchIssues is the one way to search (README "Search").
-      deprecationReason: 'Use Query.searchIssues (ranked full-text search on an index; takes the same filter).',
     }),
     and: t.field({ type: [IssueFilterRef] }),
     or: t.field({ type: [IssueFilterRef] }),
