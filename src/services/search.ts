@@ -16,12 +16,21 @@
 //   cut short or skipped over. Without a filter (or with a typical one) one window suffices.
 //   4. Prisma: the page's issues with Pothos' selection (no N+1 below it).
 //   5. Raw SQL: the page's snippets (ts_headline is costly, so only for the page).
-// Five statements whatever the page size. Pushing the filter into the raw SQL would make it one
-// statement but a second translation of IssueFilter, which would drift from issueWhere.
+// Five statements whatever the page size (plus the transaction's three, below). Pushing the filter
+// into the raw SQL would make it one statement but a second translation of IssueFilter, which
+// would drift from issueWhere.
+//
+// The page is read in one transaction that plans its statements for their actual values
+// (plan_cache_mode = force_custom_plan): Trackr's connections otherwise plan every prepared
+// statement once, generically (db/client.ts), and a generic plan of the ranking statement cannot
+// fold the tsquery into a constant: it parsed the query text again for every candidate row and
+// could not choose between the GIN index (rare words) and the project's rows (common ones).
 import { ValidationError } from '../domain/errors.js';
 import { visibleIssues, visibleProjects } from '../domain/permissions.js';
 import { Prisma, type Issue } from '../generated/prisma/client.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { Actor } from './access.js';
+import type { Db } from './db.js';
 import type { IssueFilter } from './issue-filter.js';
 import { issueListQuery } from './issues.js';
 
@@ -92,14 +101,7 @@ export function checkSearchQuery(query: string, field = 'query'): string {
 type Candidate = { id: string; rank: number };
 
 /** One window of matching live issues of `projectIds`, in page order, strictly beyond `after`. */
-function candidates(
-  actor: Actor,
-  tsquery: Prisma.Sql,
-  projectIds: string[],
-  after: SearchCursor | undefined,
-  backward: boolean,
-  limit: number,
-) {
+function candidates(db: Db, tsquery: Prisma.Sql, projectIds: string[], after: SearchCursor | undefined, backward: boolean, limit: number) {
   // ts_rank is real; the cursor's rank is compared as real too, so a rank read back compares equal.
   const beyond = !after
     ? Prisma.empty
@@ -107,7 +109,7 @@ function candidates(
       ? Prisma.sql`AND (ts_rank(i.search_vector, q.query), i.id) > (${after.rank}::real, ${after.id}::uuid)`
       : Prisma.sql`AND (ts_rank(i.search_vector, q.query), i.id) < (${after.rank}::real, ${after.id}::uuid)`;
   const order = backward ? Prisma.sql`ORDER BY rank ASC, i.id ASC` : Prisma.sql`ORDER BY rank DESC, i.id DESC`;
-  return actor.prisma.$queryRaw<Candidate[]>`
+  return db.$queryRaw<Candidate[]>`
     SELECT i.id::text AS id, ts_rank(i.search_vector, q.query) AS rank
     FROM (SELECT ${tsquery} AS query) q, issues i
     WHERE i.project_id = ANY(${projectIds}::uuid[]) AND i.deleted_at IS NULL AND i.search_vector @@ q.query ${beyond}
@@ -131,12 +133,23 @@ export async function searchIssues(
   { query, filter, page }: { query: string; filter?: IssueFilter | null; page: SearchPageRequest },
   selection: object,
 ): Promise<SearchPage> {
-  const { prisma, viewer } = actor;
   const tsquery = searchTsquery(checkSearchQuery(query));
+  return actor.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL plan_cache_mode = force_custom_plan`;
+    return searchPage(tx, actor.viewer, { tsquery, filter, page }, selection);
+  });
+}
+
+async function searchPage(
+  db: Db,
+  viewer: Viewer,
+  { tsquery, filter, page }: { tsquery: Prisma.Sql; filter?: IssueFilter | null; page: SearchPageRequest },
+  selection: object,
+): Promise<SearchPage> {
   const listWhere = issueListQuery({ filter }).where;
   // Only narrows the candidates; step 3 applies the whole filter.
   const projectScope = filter?.projectId ? { id: filter.projectId } : {};
-  const projects = await prisma.project.findMany({ where: { AND: [visibleProjects(viewer.id), projectScope] }, select: { id: true } });
+  const projects = await db.project.findMany({ where: { AND: [visibleProjects(viewer.id), projectScope] }, select: { id: true } });
   const projectIds = projects.map((p) => p.id);
 
   const kept: Candidate[] = [];
@@ -144,10 +157,10 @@ export async function searchIssues(
   let window = Math.min(Math.max(MIN_WINDOW, WINDOW_PAGES * (page.take + 1)), MAX_WINDOW);
   let exhausted = projectIds.length === 0;
   while (!exhausted && kept.length <= page.take) {
-    const round = await candidates(actor, tsquery, projectIds, after, page.backward, window);
+    const round = await candidates(db, tsquery, projectIds, after, page.backward, window);
     exhausted = round.length < window;
     if (round.length === 0) break;
-    const passing = await prisma.issue.findMany({
+    const passing = await db.issue.findMany({
       where: { AND: [{ id: { in: round.map((c) => c.id) } }, listWhere, visibleIssues(viewer.id)] },
       select: { id: true },
     });
@@ -163,8 +176,8 @@ export async function searchIssues(
   if (page.backward) pageRows.reverse();
   if (pageRows.length === 0) return { hits: [], more };
   const ids = pageRows.map((c) => c.id);
-  const issues = await prisma.issue.findMany({ ...selection, where: { AND: [{ id: { in: ids } }, visibleIssues(viewer.id)] } });
-  const snippets = await prisma.$queryRaw<{ id: string; snippet: string }[]>`
+  const issues = await db.issue.findMany({ ...selection, where: { AND: [{ id: { in: ids } }, visibleIssues(viewer.id)] } });
+  const snippets = await db.$queryRaw<{ id: string; snippet: string }[]>`
     SELECT i.id::text AS id,
       ts_headline('english', translate(i.title || E'\n' || i.description, ${START + STOP}, ''), q.query, ${HEADLINE_OPTIONS}) AS snippet
     FROM (SELECT ${tsquery} AS query) q, issues i
