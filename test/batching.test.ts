@@ -3,7 +3,7 @@
 // and visibility still decides inside the batched SQL (hidden looks exactly like missing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectAs, signUpUser, startTestApp, type SignedUp, type TestApp } from './helpers/app.js';
-import { addMember, deleteIssue, globalId, newIssue, newLabel } from './helpers/issues.js';
+import { addMember, deleteIssue, globalId, newIssue, newLabel, updateIssue } from './helpers/issues.js';
 
 const statements: string[] = [];
 let t: TestApp;
@@ -152,11 +152,82 @@ describe('batched lookups: statements per request', () => {
     }
   });
 
+  it('stay the same for nodes over 2 or 60 users', async () => {
+    const people = [owner, colleague, outsider].map((u) => u.id);
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on User { name } } }`;
+    const small = await count(query, { ids: people.slice(0, 2) });
+    const ids = Array.from({ length: 60 }, (_, i) => people[i % 3]);
+    const large = await count(query, { ids });
+    expect(nodesOf(large.data).map((n) => n?.id)).toEqual(ids);
+    expect(large.statements).toBe(small.statements);
+  });
+
   it("stay the same for nodes' issues with their history", async () => {
     const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Issue { key history(first: 5) { edges { node { type actor { name } } } } } } }`;
     const small = await count(query, { ids: issues.slice(0, 2).map((i) => i.id) });
     const large = await count(query, { ids: issues.slice(0, 100).map((i) => i.id) });
     expect(large.statements).toBe(small.statements);
+  });
+});
+
+describe('history entries that point at users and issues', () => {
+  const HISTORY = `query($id: ID!) { issue(id: $id) { history(first: 100) { edges { node {
+    field fromValue toValue fromUser { id name } toUser { id name } fromIssue { id key } toIssue { id key } } } } } }`;
+  type Change = { field: string | null; fromValue: string | null; toValue: string | null } & Record<
+    'fromUser' | 'toUser' | 'fromIssue' | 'toIssue',
+    { id: string } | null
+  >;
+  const changesOf = async (id: string) => {
+    const { statements: n, data } = await count(HISTORY, { id });
+    const edges = (data as { issue: { history: { edges: { node: Change }[] } } }).issue.history.edges;
+    return { statements: n, changes: edges.map((e) => e.node) };
+  };
+  /** An issue whose assignee and parent changed `rounds` times (2 changes each), among the owner's and colleague's. */
+  async function churned(rounds: number) {
+    const [project] = projects;
+    const parents = [issues[0], issues[1]];
+    const issue = await newIssue(t, owner.token, { projectId: project.id, title: `Churned ${rounds}` });
+    for (let i = 0; i < rounds; i++) {
+      const result = await updateIssue(t, owner.token, {
+        id: issue.id,
+        assigneeId: i % 2 ? owner.id : colleague.id,
+        parentId: parents[i % 2].id,
+      });
+      expect(result.__typename).toBe('IssuePayload');
+    }
+    return issue;
+  }
+
+  it('resolve them as objects, one statement per type however long the history', async () => {
+    const short = await changesOf((await churned(1)).id);
+    const long = await changesOf((await churned(12)).id);
+    expect(long.statements).toBe(short.statements);
+    const assignments = long.changes.filter((c) => c.field === 'assigneeId');
+    const parents = long.changes.filter((c) => c.field === 'parentId');
+    expect(assignments).toHaveLength(12);
+    expect(parents).toHaveLength(12);
+    for (const change of assignments) {
+      expect(change.toUser?.id).toBe(change.toValue);
+      expect(change.fromUser?.id ?? null).toBe(change.fromValue);
+      expect([change.fromIssue, change.toIssue]).toEqual([null, null]);
+    }
+    for (const change of parents) {
+      expect(change.toIssue?.id).toBe(change.toValue);
+      expect(change.fromIssue?.id ?? null).toBe(change.fromValue);
+      expect([change.fromUser, change.toUser]).toEqual([null, null]);
+    }
+  });
+
+  it('give null for a parent that was deleted since, as for any hidden issue', async () => {
+    const [project] = projects;
+    const parent = await newIssue(t, owner.token, { projectId: project.id, title: 'Short-lived parent' });
+    const child = await newIssue(t, owner.token, { projectId: project.id, title: 'Child', parentId: parent.id });
+    expect((await updateIssue(t, owner.token, { id: child.id, parentId: issues[0].id })).__typename).toBe('IssuePayload');
+    expect((await deleteIssue(t, owner.token, parent.id)).__typename).toBe('DeletePayload');
+    const { changes } = await changesOf(child.id);
+    const moved = changes.find((c) => c.field === 'parentId' && c.fromValue === parent.id)!;
+    expect(moved.fromIssue).toBeNull();
+    expect(moved.toIssue?.id).toBe(issues[0].id);
   });
 });
 

@@ -1,7 +1,7 @@
 // Per-request DataLoaders: many lookups of the same kind in one request become one SQL query.
 //
 // Lookups of issues and projects by id or key (`issue`, `issueByKey`, `project`, `projectByKey`,
-// `node`, `nodes`) are batched here rather than by plugin-prisma: its node loading reads one row
+// `node`, `nodes`), of users by id (`node`, `nodes`, history entries) are batched here rather than by plugin-prisma: its node loading reads one row
 // per id with `findUnique({ where: { id, AND: [visible] } })`, and Prisma only merges the
 // findUniques of one tick into one query when their wheres are plain unique keys, which a
 // visibility filter is not. So each lookup goes to a DataLoader whose batch is one `findMany`
@@ -19,10 +19,11 @@ import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
-import { idOf, type IssueId, type ProjectId } from '../domain/ids.js';
-import type { Issue, Project, ProjectRole } from '../generated/prisma/client.js';
+import { idOf, type IssueId, type ProjectId, type UserId } from '../domain/ids.js';
+import type { Issue, Project, ProjectRole, User } from '../generated/prisma/client.js';
 import { findIssues, findIssuesByKey, issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
 import { findProjects } from '../services/projects.js';
+import { findUsers } from '../services/users.js';
 import type { GraphQLContext } from './context.js';
 import type { GlobalId } from './ids.js';
 
@@ -45,6 +46,8 @@ export type Loaders = {
   /** Projects the viewer is a member of, by id and by key; null for missing and hidden alike. */
   projectById: LookupLoader<ProjectId, Project>;
   projectByKey: LookupLoader<string, Project>;
+  /** Users by id (any logged-in viewer may see any user); null for missing ones. */
+  userById: LookupLoader<UserId, User>;
 };
 
 /** A selection as a cache key. JSON has no bigint, so one (a cursor, say) is written as text. */
@@ -95,6 +98,7 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
     issueByKey: perSelection(asViewer(findIssuesByKey)),
     projectById: perSelection(asViewer((actor, ids: readonly ProjectId[], query) => findProjects(actor, { ids }, query))),
     projectByKey: perSelection(asViewer((actor, keys: readonly string[], query) => findProjects(actor, { keys }, query))),
+    userById: perSelection(asViewer(({ prisma }, ids: readonly UserId[], query) => findUsers(prisma, ids, query))),
   };
 }
 
@@ -102,10 +106,11 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
 export const MAX_NODE_IDS = 100;
 
 /** The node types loaded through the loaders above; other types keep the relay plugin's loading. */
-type BatchedNode = 'Issue' | 'Project';
+type BatchedNode = 'Issue' | 'Project' | 'User';
 const BATCHED_NODES: Record<BatchedNode, (loaders: Loaders, query: object) => DataLoader<string, object | null>> = {
   Issue: (loaders, query) => loaders.issueById(query),
   Project: (loaders, query) => loaders.projectById(query),
+  User: (loaders, query) => loaders.userById(query),
 };
 
 /**

@@ -10,7 +10,9 @@ import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
 import { uniqueOrConflict } from '../db/errors.js';
 import { InvalidCredentialsError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
+import type { UserId } from '../domain/ids.js';
 import type { User } from '../generated/prisma/client.js';
+import { withColumns } from './db.js';
 import { endAllSessions, startSession, type ClientInfo, type Session } from './sessions.js';
 
 /** Who calls an account service: the logged-in viewer, and the client they call from (for throttling and the session record). */
@@ -133,6 +135,16 @@ export async function deactivateAccount(deps: AuthDeps, caller: Caller, input: z
     await tx.user.update({ where: { id: viewer.id }, data: { isActive: false, tokenVersion: { increment: 1 } } });
     await endAllSessions(tx, viewer.id);
   });
+}
+
+/**
+ * The users with these ids, in the order asked, with the caller's selection; null for each missing
+ * one. Any logged-in user may see any user's public fields (User.email hides itself). One statement.
+ */
+export async function findUsers(prisma: PrismaClient, ids: readonly UserId[], query: object): Promise<(User | null)[]> {
+  const rows = await prisma.user.findMany({ ...withColumns(query, { id: true }), where: { id: { in: [...new Set(ids)] } } });
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => found.get(id) ?? null);
 }
 
 /**

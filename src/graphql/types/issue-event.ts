@@ -3,6 +3,17 @@ import { builder } from '../builder.js';
 import type { IssueEvent } from '../../generated/prisma/client.js';
 import { visibleIssues } from '../../domain/permissions.js';
 import { IssueEventType } from '../../generated/prisma/enums.js';
+import { idOf } from '../../domain/ids.js';
+import type { GraphQLContext } from '../context.js';
+
+type Side = 'fromValue' | 'toValue';
+// History keeps the raw ids of what a change pointed at; these fields turn them back into objects
+// through the request's batching loaders, so a page of history costs one statement per type.
+const userAt = (side: Side) => (query: object, event: IssueEvent, _args: object, context: GraphQLContext) =>
+  event.field === 'assigneeId' && event[side] ? context.loaders.userById(query).load(idOf(event[side])) : null;
+// A hidden or deleted issue comes back null, like everywhere else.
+const issueAt = (side: Side) => (query: object, event: IssueEvent, _args: object, context: GraphQLContext) =>
+  event.field === 'parentId' && event[side] ? context.loaders.issueById(query).load(idOf(event[side])) : null;
 
 /** History stores raw ids; the API shows global IDs like everywhere else. */
 const ID_FIELDS: Record<string, string> = { assigneeId: 'User', parentId: 'Issue', labels: 'Label' };
@@ -35,6 +46,30 @@ builder.prismaNode('IssueEvent', {
       nullable: true,
       description: "The value after (for COMMENTED, the comment's ID).",
       resolve: (event) => shown(event, event.toValue),
+    }),
+    fromUser: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'For an assignee change: who was assigned before (null when nobody, or for other changes).',
+      resolve: userAt('fromValue'),
+    }),
+    toUser: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'For an assignee change: who is assigned after (null when nobody, or for other changes).',
+      resolve: userAt('toValue'),
+    }),
+    fromIssue: t.prismaField({
+      type: 'Issue',
+      nullable: true,
+      description: 'For a parent change: the parent before (null when none, deleted or hidden, or for other changes).',
+      resolve: issueAt('fromValue'),
+    }),
+    toIssue: t.prismaField({
+      type: 'Issue',
+      nullable: true,
+      description: 'For a parent change: the parent after (null when none, deleted or hidden, or for other changes).',
+      resolve: issueAt('toValue'),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
