@@ -103,6 +103,8 @@ type Candidate = { id: string; rank: number };
 /** One window of matching live issues of `projectIds`, in page order, strictly beyond `after`. */
 function candidates(db: Db, tsquery: Prisma.Sql, projectIds: string[], after: SearchCursor | undefined, backward: boolean, limit: number) {
   // ts_rank is real; the cursor's rank is compared as real too, so a rank read back compares equal.
+  // The id is selected as a uuid (the driver reads it as a string): a ::text here would be computed
+  // for every match before the sort, and made ranking a word found in every issue ~1.5x slower.
   const beyond = !after
     ? Prisma.empty
     : backward
@@ -110,7 +112,7 @@ function candidates(db: Db, tsquery: Prisma.Sql, projectIds: string[], after: Se
       : Prisma.sql`AND (ts_rank(i.search_vector, q.query), i.id) < (${after.rank}::real, ${after.id}::uuid)`;
   const order = backward ? Prisma.sql`ORDER BY rank ASC, i.id ASC` : Prisma.sql`ORDER BY rank DESC, i.id DESC`;
   return db.$queryRaw<Candidate[]>`
-    SELECT i.id::text AS id, ts_rank(i.search_vector, q.query) AS rank
+    SELECT i.id, ts_rank(i.search_vector, q.query) AS rank
     FROM (SELECT ${tsquery} AS query) q, issues i
     WHERE i.project_id = ANY(${projectIds}::uuid[]) AND i.deleted_at IS NULL AND i.search_vector @@ q.query ${beyond}
     ${order}
