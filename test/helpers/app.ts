@@ -52,7 +52,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const logger = createLogger(config.logLevel);
   const db = await openDatabase({ ...config, onQuery: options.onQuery }, logger);
   const tokens = new TokenService(config.jwt);
-  const rateLimiter = createRateLimiter(config.redisUrl);
+  // Redis is shared with other runs: this app's counters get keys of their own.
+  const rateLimiter = createRateLimiter(config.redisUrl, `trackr-test:${randomBytes(6).toString('hex')}:`);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
   const app = await createApp({
     prisma: db.prisma,
