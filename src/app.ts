@@ -8,7 +8,7 @@ import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
 import { useQueryLimits } from './graphql/limits.js';
-import { useIntrospectionSetting } from './graphql/privacy.js';
+import { useSchemaPrivacy } from './graphql/privacy.js';
 import { schema } from './graphql/schema.js';
 import { useHttpHygiene } from './http/hygiene.js';
 import { setRequestId, useRequestScope } from './http/request-scope.js';
@@ -141,7 +141,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       tokenLimit,
       variableDepthLimit,
       useQueryLimits({ config, limiter: deps.throttle.limiter }),
-      useIntrospectionSetting(config),
+      useSchemaPrivacy(config),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });

@@ -7,10 +7,9 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import { currentRequestId } from '../http/request-scope.js';
+import { withoutSuggestions } from './privacy.js';
 import type { Logger } from '../logger.js';
 
-// graphql-js' "Did you mean …?" hints list field, type and enum names: the schema, piece by piece.
-const SUGGESTION = / ?Did you mean .*\?$/s;
 // yoga's code for a malformed request (invalid JSON, missing query): bad input like any other.
 const CLIENT_CODES: Record<string, string> = { BAD_REQUEST: 'BAD_USER_INPUT' };
 
@@ -19,7 +18,7 @@ function clientError(error: GraphQLError, inner: GraphQLError, suggestions: bool
   // originalError: yoga's copy of the JSON parser's message; the rest are internals too.
   const { originalError: _parser, stacktrace: _stack, ...extensions } = { ...error.extensions, ...inner.extensions };
   const code = typeof extensions.code === 'string' ? (CLIENT_CODES[extensions.code] ?? extensions.code) : 'BAD_USER_INPUT';
-  return new GraphQLError(suggestions ? inner.message : inner.message.replace(SUGGESTION, ''), {
+  return new GraphQLError(suggestions ? inner.message : withoutSuggestions(inner.message), {
     nodes: error.nodes,
     path: error.path,
     extensions: { ...extensions, code },

@@ -37,7 +37,7 @@ export type GqlResponse<T> = {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { onQuery?: (sql: string) => void; redisPrefix?: string } = {},
+  options: { onQuery?: (sql: string) => void; redisPrefix?: string; logs?: string[] } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -53,7 +53,8 @@ export async function startTestApp(
     DATABASE_POOL_SIZE: inject('testDb').mode === 'embedded' ? String(EMBEDDED_POOL_SIZE) : '5',
     ...env,
   });
-  const logger = createLogger(config.logLevel);
+  const logs = options.logs;
+  const logger = logs ? createLogger(config.logLevel, { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel);
   const db = await openDatabase({ ...config, onQuery: options.onQuery }, logger);
   const tokens = new TokenService(config.jwt);
   // Redis is shared with other runs: this app's counters get keys of their own (replicas in one test share a prefix).
