@@ -7,7 +7,11 @@ import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } f
 import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
+import { useQueryLimits } from './graphql/limits.js';
+import { useSchemaPrivacy } from './graphql/privacy.js';
 import { schema } from './graphql/schema.js';
+import { useHttpHygiene } from './http/hygiene.js';
+import { setRequestId, useRequestScope } from './http/request-scope.js';
 
 export type { AppDeps };
 /** What the Node adapter adds to each request: the socket, for the client address. */
@@ -53,6 +57,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const given = request.headers.get('x-request-id');
       const id = given && REQUEST_ID.test(given) ? given : randomUUID();
       requestIds.set(request, { id, started: performance.now() });
+      setRequestId(id);
       if (logger.isLevelEnabled('debug'))
         logger.debug({ requestId: id, method: request.method, path: new URL(request.url).pathname }, 'request started');
       if (request.method !== 'POST') return;
@@ -126,19 +131,23 @@ export async function createApp(deps: AppDeps): Promise<App> {
         maxAge: 600,
       };
     },
-    maskedErrors: { maskError: createErrorMasker(logger) },
+    maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.introspection }) },
     context: ({ request, req }: YogaInitialContext & ServerContext) =>
       createContext(deps, request, requestIds.get(request)?.id ?? randomUUID(), req?.socket.remoteAddress),
     plugins: [
+      useRequestScope(),
+      useHttpHygiene(config),
       httpPlugin,
       tokenLimit,
       variableDepthLimit,
+      useQueryLimits({ config, limiter: deps.throttle.limiter }),
+      useSchemaPrivacy(config),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });
 }
 
-const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Trackr. A first session:
+export const GRAPHIQL_DEFAULT_QUERY = `# Welcome to Trackr. A first session:
 # 1. Run signUp (or logIn) below and copy the accessToken.
 # 2. Open "Headers" and set: { "Authorization": "Bearer <accessToken>" }
 # 3. Create a project, then an issue, then list them with the viewer query.

@@ -46,6 +46,20 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).optional(),
+  QUERY_MAX_COST: z.coerce.number().int().min(1).default(25_000),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(1).default(15),
+  QUERY_MAX_BREADTH: z.coerce.number().int().min(1).default(300),
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  QUERY_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+  INPUT_MAX_LIST_LENGTH: z.coerce.number().int().min(1).default(100),
+  FILTER_MAX_CONDITIONS: z.coerce.number().int().min(1).default(50),
+  SEARCH_MAX_LENGTH: z.coerce.number().int().min(1).default(256),
+  RATE_BUDGET_PER_USER: z.coerce.number().int().min(0).default(300_000),
+  RATE_BUDGET_PER_ADDRESS: z.coerce.number().int().min(0).default(100_000),
+  RATE_BUDGET_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  EMAIL_LOOKUPS_PER_WINDOW: z.coerce.number().int().min(1).default(30),
+  EMAIL_LOOKUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
 });
 
 export type Config = {
@@ -66,14 +80,38 @@ export type Config = {
   graphiql: boolean;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
-  /** Login throttling: failed attempts per account and attempts per client address, per window. */
-  loginLimits: { perAccount: { max: number; windowSeconds: number }; perIp: { max: number; windowSeconds: number } };
+  /**
+   * Account abuse limits: failed logins per account, login and sign-up attempts per client address,
+   * and lookups of accounts by email per caller, each per window.
+   */
+  loginLimits: {
+    perAccount: { max: number; windowSeconds: number };
+    perIp: { max: number; windowSeconds: number };
+    emailLookups: { max: number; windowSeconds: number };
+  };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
   /** How many proxies in front of us append to X-Forwarded-For: the client is that many entries from the right. */
   trustedProxyHops: number;
+  /** What one GraphQL document may ask for, checked before anything runs (graphql/limits.ts). */
+  queryLimits: QueryLimits;
+  /** Query cost a caller may spend per window: per user, and per client address when anonymous (0: no budget). */
+  rateBudget: { perUser: number; perAddress: number; windowSeconds: number };
+  /** Introspection and "Did you mean" suggestions in errors: on outside production unless configured. */
+  introspection: boolean;
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
+};
+
+export type QueryLimits = {
+  cost: number;
+  depth: number;
+  breadth: number;
+  aliases: number;
+  rootFields: number;
+  listLength: number;
+  filterConditions: number;
+  searchLength: number;
 };
 
 export class ConfigError extends Error {}
@@ -115,9 +153,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLimits: {
       perAccount: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: e.LOGIN_WINDOW_SECONDS },
       perIp: { max: e.LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+      emailLookups: { max: e.EMAIL_LOOKUPS_PER_WINDOW, windowSeconds: e.EMAIL_LOOKUP_WINDOW_SECONDS },
     },
     trustProxy: e.TRUST_PROXY === 'true',
     trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 1,
+    queryLimits: {
+      cost: e.QUERY_MAX_COST,
+      depth: e.QUERY_MAX_DEPTH,
+      breadth: e.QUERY_MAX_BREADTH,
+      aliases: e.QUERY_MAX_ALIASES,
+      rootFields: e.QUERY_MAX_ROOT_FIELDS,
+      listLength: e.INPUT_MAX_LIST_LENGTH,
+      filterConditions: e.FILTER_MAX_CONDITIONS,
+      searchLength: e.SEARCH_MAX_LENGTH,
+    },
+    rateBudget: { perUser: e.RATE_BUDGET_PER_USER, perAddress: e.RATE_BUDGET_PER_ADDRESS, windowSeconds: e.RATE_BUDGET_WINDOW_SECONDS },
+    introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
     warnings,
   };
 }

@@ -7,7 +7,8 @@ import type { RateLimiter } from './rate-limit.js';
 
 export class LoginThrottle {
   constructor(
-    private readonly limiter: RateLimiter,
+    /** The one counter mechanism (memory or Redis); the query-cost budget counts with it too. */
+    readonly limiter: RateLimiter,
     private readonly limits: Config['loginLimits'],
   ) {}
 
@@ -30,6 +31,18 @@ export class LoginThrottle {
   private async admitAddress(kind: 'login' | 'signup', ip: string): Promise<void> {
     const byIp = await this.limiter.hit(`${kind}:ip:${ip}`, this.limits.perIp);
     if (byIp.count > this.limits.perIp.max) throw new RateLimitedError(byIp.retryAfterSeconds);
+  }
+
+  /**
+   * Counts a lookup of an account by email (adding a member by email, signing up, changing one's
+   * email) against `caller` (a user id, or the address when anonymous): such answers tell whether an
+   * account exists, so they are rationed to make testing thousands of addresses impractical.
+   */
+  async admitEmailLookup(caller: string): Promise<void> {
+    const state = await this.limiter.hit(`email-lookup:${caller}`, this.limits.emailLookups);
+    if (state.count > this.limits.emailLookups.max) {
+      throw new RateLimitedError(state.retryAfterSeconds, `Too many lookups by email; retry in ${state.retryAfterSeconds} s`);
+    }
   }
 
   /** The password was right: the failures counted against the account no longer stand. */

@@ -1,5 +1,5 @@
-// Fixed-window attempt counters for login abuse. In memory for one process; in Redis when
-// REDIS_URL is set, so that every replica sees the same counts.
+// Fixed-window counters: login attempts, email lookups and query-cost budgets. In memory for one
+// process; in Redis when REDIS_URL is set, so that every replica sees the same counts.
 import { Redis } from 'ioredis';
 
 export type Limit = { max: number; windowSeconds: number };
@@ -7,10 +7,11 @@ export type LimitState = { count: number; retryAfterSeconds: number };
 
 export interface RateLimiter {
   /**
-   * Adds one attempt to `key`'s window and returns the new state, atomically: decide on the count
-   * this returns, never on a separate read, or concurrent callers all see the same old count.
+   * Adds `amount` (one attempt by default, or a query's cost) to `key`'s window and returns the new
+   * state, atomically: decide on the count this returns, never on a separate read, or concurrent
+   * callers all see the same old count.
    */
-  hit(key: string, limit: Limit): Promise<LimitState>;
+  hit(key: string, limit: Limit, amount?: number): Promise<LimitState>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -19,9 +20,9 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private readonly sweeper = setInterval(() => this.sweep(), 60_000).unref();
 
-  async hit(key: string, limit: Limit): Promise<LimitState> {
+  async hit(key: string, limit: Limit, amount = 1): Promise<LimitState> {
     const window = this.live(key) ?? { count: 0, resetAt: Date.now() + limit.windowSeconds * 1000 };
-    window.count += 1;
+    window.count += amount;
     this.windows.set(key, window);
     return { count: window.count, retryAfterSeconds: secondsUntil(window.resetAt) };
   }
@@ -54,12 +55,12 @@ export class RedisRateLimiter implements RateLimiter {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   }
 
-  async hit(key: string, limit: Limit): Promise<LimitState> {
+  async hit(key: string, limit: Limit, amount = 1): Promise<LimitState> {
     const k = this.prefix + key;
     // NX: the window starts with the first attempt and is not extended by later ones.
     const [count, , ttl] = await this.redis
       .multi()
-      .incr(k)
+      .incrby(k, amount)
       .pexpire(k, limit.windowSeconds * 1000, 'NX')
       .pttl(k)
       .exec()
@@ -86,6 +87,7 @@ function results(replies: [Error | null, unknown][] | null): [unknown, unknown, 
 
 const secondsUntil = (at: number) => Math.max(1, Math.ceil((at - Date.now()) / 1000));
 
-export function createRateLimiter(redisUrl: string | undefined): RateLimiter {
-  return redisUrl ? new RedisRateLimiter(redisUrl) : new MemoryRateLimiter();
+/** Counters in Redis when `redisUrl` is given (keys under `prefix`), in this process' memory otherwise. */
+export function createRateLimiter(redisUrl: string | undefined, prefix?: string): RateLimiter {
+  return redisUrl ? new RedisRateLimiter(redisUrl, prefix) : new MemoryRateLimiter();
 }

@@ -12,7 +12,7 @@ import type { GraphQLContext } from './context.js';
 import { authScopes, type AuthContexts, type AuthScopes } from './scopes.js';
 import { decodeCheckedGlobalId, type GlobalId } from './ids.js';
 import type { GraphQLResolveInfo } from 'graphql';
-import { complexityError, fieldComplexity, QUERY_LIMITS } from './complexity.js';
+import { fieldComplexity } from './complexity.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 import { loadNodes, MAX_NODE_IDS } from './loaders.js';
 
@@ -40,12 +40,9 @@ export const builder = new SchemaBuilder<{
     unauthorizedError: (_parent, context) =>
       context.viewer ? new ForbiddenError('You are not allowed to do this') : new UnauthenticatedError(),
   },
-  // Cost is computed from the real arguments (variables included) before any resolver runs.
-  complexity: {
-    fieldComplexity,
-    limit: QUERY_LIMITS,
-    complexityError,
-  },
+  // Each field's cost from its real arguments (variables included). No `limit` here: the whole
+  // operation is priced and checked once per request, before anything runs (graphql/limits.ts).
+  complexity: { fieldComplexity },
   errors: {
     directResult: true,
     defaultUnionOptions: {

@@ -1,12 +1,31 @@
 // How errors leave the server. Expected failures (AppError) keep their message and get
-// `extensions.code`; anything else is logged and masked, carrying only an id to find it in the logs.
+// `extensions.code`; anything else is logged (one line) and masked, carrying only the request id
+// that the log line carries too. Client errors keep their message and code, nothing else of the
+// parser's: no original error, no stack.
 import { randomUUID } from 'node:crypto';
 import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
+import { currentRequestId } from '../http/request-scope.js';
+import { withoutSuggestions } from './privacy.js';
 import type { Logger } from '../logger.js';
 
-export function createErrorMasker(logger: Logger) {
+// yoga's code for a malformed request (invalid JSON, missing query): bad input like any other.
+const CLIENT_CODES: Record<string, string> = { BAD_REQUEST: 'BAD_USER_INPUT' };
+
+/** A client error as the client sees it: its message (without schema hints unless allowed), code and HTTP status. */
+function clientError(error: GraphQLError, inner: GraphQLError, suggestions: boolean): GraphQLError {
+  // originalError: yoga's copy of the JSON parser's message; the rest are internals too.
+  const { originalError: _parser, stacktrace: _stack, ...extensions } = { ...error.extensions, ...inner.extensions };
+  const code = typeof extensions.code === 'string' ? (CLIENT_CODES[extensions.code] ?? extensions.code) : 'BAD_USER_INPUT';
+  return new GraphQLError(suggestions ? inner.message : withoutSuggestions(inner.message), {
+    nodes: error.nodes,
+    path: error.path,
+    extensions: { ...extensions, code },
+  });
+}
+
+export function createErrorMasker(logger: Logger, { suggestions }: { suggestions: boolean } = { suggestions: true }) {
   return (error: unknown): Error => {
     const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
     const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
@@ -24,17 +43,13 @@ export function createErrorMasker(logger: Logger) {
     }
     // Parse, validation and argument errors written for the client by graphql-js or our scalars.
     if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) {
-      const inner = original instanceof GraphQLError ? original : error;
-      return new GraphQLError(inner.message, {
-        ...located,
-        extensions: { code: 'BAD_USER_INPUT', ...error.extensions, ...inner.extensions },
-      });
+      return clientError(error, original instanceof GraphQLError ? original : error, suggestions);
     }
-    const errorId = randomUUID();
-    logger.error({ err: original ?? error, errorId, path: located.path }, 'unexpected error');
+    const requestId = currentRequestId() ?? randomUUID();
+    logger.error({ err: original ?? error, requestId, path: located.path }, 'unexpected error');
     return new GraphQLError('Unexpected error; it has been logged.', {
       ...located,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
     });
   };
 }

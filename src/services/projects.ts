@@ -3,6 +3,7 @@
 // viewers read, members create and edit issues, admins manage the project, its members and
 // labels, owners delete it and transfer it. A project always keeps at least one owner.
 import { z } from 'zod';
+import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { Viewer } from '../auth/viewer.js';
 import { uniqueOrConflict } from '../db/errors.js';
 import { ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
@@ -193,12 +194,19 @@ const manages = (role: ProjectRole) => (role === 'OWNER' ? 'member.manageOwners'
 
 /**
  * Adds a user (by id or email) to a project; needs `member.manage`, and `member.manageOwners` to
- * add an owner. NotFoundError if there is no such active user, ConflictError if they are already a member.
+ * add an owner. NotFoundError if there is no such active user, ConflictError if they are already a
+ * member. By email, the answer tells whether an account exists: such adds are rationed per viewer
+ * (`lookups`; RateLimitedError past the limit).
  */
-export async function addProjectMember({ prisma, viewer }: Actor, input: z.input<typeof addMemberInput>): Promise<ProjectMember> {
+export async function addProjectMember(
+  { prisma, viewer }: Actor,
+  input: z.input<typeof addMemberInput>,
+  lookups: Pick<LoginThrottle, 'admitEmailLookup'>,
+): Promise<ProjectMember> {
   const data = parseInput(addMemberInput, input);
   const access = await authorize(prisma, { viewer, projectId: data.projectId, action: 'member.manage' });
   assertCan(access, manages(data.role), 'Project');
+  if (data.email) await lookups.admitEmailLookup(`user:${viewer.id}`);
   const user = await prisma.user.findFirst({
     where: { ...(data.userId ? { id: data.userId } : { email: data.email! }), isActive: true },
     select: { id: true },

@@ -32,11 +32,13 @@ const signUpInput = z.object({ email, name, password: passwordSchema });
 
 /**
  * Creates an account and logs it in. ValidationError on bad input, ConflictError if the email is
- * taken, RateLimitedError past the per-address limit.
+ * taken (which tells that an account exists: so each attempt counts as an email lookup by the
+ * address), RateLimitedError past the per-address limits.
  */
 export async function signUp(deps: AuthDeps, input: z.input<typeof signUpInput>, client: ClientInfo): Promise<Session> {
   const data = parseInput(signUpInput, input);
   await deps.throttle.admitSignUp(client.ip);
+  await deps.throttle.admitEmailLookup(`ip:${client.ip}`);
   const passwordHash = await hashPassword(data.password, deps.config.bcryptCost);
   const user = await uniqueOrConflict(
     () => deps.prisma.user.create({ data: { email: data.email, name: data.name, passwordHash } }),
@@ -105,10 +107,16 @@ const updateProfileInput = z
     path: ['currentPassword'],
   });
 
-/** Changes the viewer's name and/or email; an email change needs the current password and a free address. */
+/**
+ * Changes the viewer's name and/or email; an email change needs the current password and a free
+ * address (ConflictError otherwise, so it counts as an email lookup: RateLimitedError past the limit).
+ */
 export async function updateProfile(deps: AuthDeps, caller: Caller, input: z.input<typeof updateProfileInput>): Promise<User> {
   const data = parseInput(updateProfileInput, input);
-  if (data.email !== undefined) await requirePassword(deps, caller, { password: data.currentPassword!, field: 'currentPassword' });
+  if (data.email !== undefined) {
+    await requirePassword(deps, caller, { password: data.currentPassword!, field: 'currentPassword' });
+    await deps.throttle.admitEmailLookup(`user:${caller.viewer.id}`);
+  }
   return uniqueOrConflict(
     () => deps.prisma.user.update({ where: { id: caller.viewer.id }, data: { name: data.name, email: data.email } }),
     'An account with this email already exists',

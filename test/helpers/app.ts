@@ -35,7 +35,10 @@ export type GqlResponse<T> = {
   errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
 };
 
-export async function startTestApp(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { onQuery?: (sql: string) => void; redisPrefix?: string; logs?: string[] } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: await workerDatabaseUrl(),
@@ -45,14 +48,17 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     GRAPHIQL: 'false',
     // Every test request comes from the same (unknown) address; throttling tests set their own limits.
     LOGIN_MAX_ATTEMPTS_PER_IP: '100000',
+    EMAIL_LOOKUPS_PER_WINDOW: '100000',
     // A PGlite socket must be used through one connection, exactly as the app does when embedded.
     DATABASE_POOL_SIZE: inject('testDb').mode === 'embedded' ? String(EMBEDDED_POOL_SIZE) : '5',
     ...env,
   });
-  const logger = createLogger(config.logLevel);
+  const logs = options.logs;
+  const logger = logs ? createLogger(config.logLevel, { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel);
   const db = await openDatabase({ ...config, onQuery: options.onQuery }, logger);
   const tokens = new TokenService(config.jwt);
-  const rateLimiter = createRateLimiter(config.redisUrl);
+  // Redis is shared with other runs: this app's counters get keys of their own (replicas in one test share a prefix).
+  const rateLimiter = createRateLimiter(config.redisUrl, options.redisPrefix ?? `trackr-test:${randomBytes(6).toString('hex')}:`);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
   const app = await createApp({
     prisma: db.prisma,

@@ -4,7 +4,7 @@ import { actor } from '../context.js';
 import { mutation } from '../mutations.js';
 import { ProjectRef, ProjectRoleEnum } from './project.js';
 import { UserRef } from './user.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, RateLimitedError, ValidationError } from '../../domain/errors.js';
 import { visibleProjects } from '../../domain/permissions.js';
 import type { ProjectMember } from '../../generated/prisma/client.js';
 import { addProjectMember, changeProjectMemberRole, leaveProject, removeProjectMember } from '../../services/projects.js';
@@ -69,11 +69,15 @@ const memberErrors = [ValidationError, NotFoundError, ForbiddenError, ConflictEr
 builder.mutationFields((t) => ({
   addProjectMember: mutation(t, {
     payload: ProjectMemberPayload,
-    description: 'Adds a user to a project. Needs ADMIN (OWNER to add an owner).',
-    errors: memberErrors,
+    description: 'Adds a user to a project. Needs ADMIN (OWNER to add an owner). Adds by email are rationed per user (RateLimitedError).',
+    errors: [...memberErrors, RateLimitedError],
     input: AddProjectMemberInput,
     resolve: async (input, context) => ({
-      member: await addProjectMember(actor(context), { ...input, projectId: input.projectId.id, userId: input.userId?.id }),
+      member: await addProjectMember(
+        actor(context),
+        { ...input, projectId: input.projectId.id, userId: input.userId?.id },
+        context.throttle,
+      ),
     }),
   }),
   changeProjectMemberRole: mutation(t, {
