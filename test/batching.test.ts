@@ -17,7 +17,8 @@ let hiddenProject: { id: string; key: string };
 let deletedIssue: { id: string; key: string };
 
 beforeAll(async () => {
-  t = await startTestApp({}, { onQuery: (sql) => statements.push(sql) });
+  // 50 aliases prove that lookups batch; the default document limits (README "Query limits") allow fewer.
+  t = await startTestApp({ QUERY_MAX_ALIASES: '100', QUERY_MAX_ROOT_FIELDS: '100' }, { onQuery: (sql) => statements.push(sql) });
   [owner, colleague, outsider] = await Promise.all([signUpUser(t, 'Owner'), signUpUser(t, 'Colleague'), signUpUser(t, 'Outsider')]);
   projects = [];
   issues = [];

@@ -73,7 +73,11 @@ describe('NUL characters', () => {
       ],
       ['issueByKey', 'query($k: String!) { issueByKey(key: $k) { id } }', { k: `${project.key}-1\u0000` }],
       ['searchIssues', 'query($q: String!) { searchIssues(query: $q, first: 5) { edges { rank } } }', { q: NUL }],
-      ['filter search', 'query($s: String) { issues(first: 5, filter: { search: $s }) { edges { node { id } } } }', { s: NUL }],
+      [
+        'project filter search',
+        'query($s: String) { viewer { projects(first: 5, filter: { search: $s }) { edges { node { id } } } } }',
+        { s: NUL },
+      ],
       [
         'logIn',
         'mutation($input: LogInInput!) { logIn(input: $input) { __typename ... on Error { code } } }',

@@ -34,8 +34,6 @@ import type { Db } from './db.js';
 import type { IssueFilter } from './issue-filter.js';
 import { issueListQuery } from './issues.js';
 
-/** Longest query accepted, in characters: a search box, not a document. */
-export const MAX_QUERY_LENGTH = 256;
 /** Marks around each match in a snippet (the snippet is HTML: everything else is escaped). */
 export const HIGHLIGHT = { start: '<mark>', stop: '</mark>' } as const;
 
@@ -91,10 +89,12 @@ export function searchTsquery(query: string): Prisma.Sql {
     THEN (${web}::text || ':*')::tsquery ELSE ${web} END)`;
 }
 
-/** The query text, checked: BAD_USER_INPUT (ValidationError) when blank or longer than MAX_QUERY_LENGTH. */
+/**
+ * The query text, checked: BAD_USER_INPUT (ValidationError) when blank. Its length is bounded at the
+ * edge before anything runs (SEARCH_MAX_LENGTH, graphql/input-bounds.ts).
+ */
 export function checkSearchQuery(query: string, field = 'query'): string {
   if (!query.trim()) throw ValidationError.field(field, 'must not be empty');
-  if (query.length > MAX_QUERY_LENGTH) throw ValidationError.field(field, `must be at most ${MAX_QUERY_LENGTH} characters`);
   return query;
 }
 
@@ -128,7 +128,7 @@ function toHtml(headline: string): string {
 /**
  * Issues matching `query` in the viewer's live projects, best match first (ties by id), one page,
  * narrowed by `filter` exactly as the issue list narrows (archived issues only when it asks). Hidden
- * issues never take part. ValidationError (BAD_USER_INPUT) for a blank or over-long query.
+ * issues never take part. ValidationError (BAD_USER_INPUT) for a blank query.
  */
 export async function searchIssues(
   actor: Actor,

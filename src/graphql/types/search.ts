@@ -6,7 +6,7 @@ import { actor } from '../context.js';
 import { searchConnection, searchPage } from '../paging.js';
 import { IssueFilterRef, toIssueFilter } from './issue-filter.js';
 import { IssueRef } from './issue.js';
-import { HIGHLIGHT, MAX_QUERY_LENGTH, searchIssues } from '../../services/search.js';
+import { HIGHLIGHT, searchIssues } from '../../services/search.js';
 
 builder.queryFields((t) => ({
   searchIssues: t.withAuth({ authenticated: true }).connection(
@@ -16,10 +16,10 @@ builder.queryFields((t) => ({
         `Issues of your projects matching \`query\`, best match first: a title match ranks above a description match, ` +
         `which ranks above a match in a comment. Web search syntax: words (all must match, stemmed: "crash" finds ` +
         `"crashes"), "quoted phrases", \`or\`, \`-word\` to exclude; the last word also matches as a prefix ` +
-        `("kang" finds "kangaroo"). At most ${MAX_QUERY_LENGTH} characters; a blank query is BAD_USER_INPUT. ` +
+        `("kang" finds "kangaroo"). At most SEARCH_MAX_LENGTH characters (256 by default); a blank query is BAD_USER_INPUT. ` +
         `\`filter\` narrows as in \`issues\` (archived issues only when it asks).`,
       args: {
-        query: t.arg.string({ required: true, description: `The search box's text (1 to ${MAX_QUERY_LENGTH} characters).` }),
+        query: t.arg.string({ required: true, description: "The search box's text (1 to SEARCH_MAX_LENGTH characters, 256 by default)." }),
         filter: t.arg({ type: IssueFilterRef }),
       },
       resolve: async (_root, args, context, info) => {
