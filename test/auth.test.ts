@@ -494,10 +494,16 @@ const redisUp = await new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequ
 );
 if (!redisUp && process.env.REQUIRE_REDIS) throw new Error(`REQUIRE_REDIS is set but ${redisUrl} does not answer`);
 
+/** Two app instances sharing one Redis key space (their own, apart from other test runs'), as replicas do. */
+function replicas(env: Record<string, string>) {
+  const redisPrefix = `trackr-test:${randomUUID()}:`;
+  return Promise.all([startTestApp(env, { redisPrefix }), startTestApp(env, { redisPrefix })]);
+}
+
 describe.skipIf(!redisUp)('login abuse with Redis (shared by replicas)', () => {
   it('counts failures across two app instances', async () => {
     const env = { REDIS_URL: redisUrl, LOGIN_MAX_FAILURES_PER_ACCOUNT: '2' };
-    const [one, two] = await Promise.all([startTestApp(env), startTestApp(env)]);
+    const [one, two] = await replicas(env);
     try {
       const user = await signUpUser(one);
       expect((await logIn(one, user.email, 'wrong password')).code).toBe('INVALID_CREDENTIALS');
@@ -512,7 +518,7 @@ describe.skipIf(!redisUp)('login abuse with Redis (shared by replicas)', () => {
 
   it('counts a burst of concurrent wrong guesses across two app instances before checking any', async () => {
     const env = { REDIS_URL: redisUrl, LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' };
-    const [one, two] = await Promise.all([startTestApp(env), startTestApp(env)]);
+    const [one, two] = await replicas(env);
     try {
       const user = await signUpUser(one);
       const codes = await concurrentWrongGuesses([one, two], user.email, 10);
