@@ -8,6 +8,7 @@ import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { trustedDocuments } from './graphql/trusted-documents.js';
 
 export type { AppDeps };
 /** What the Node adapter adds to each request: the socket, for the client address. */
@@ -133,6 +134,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       httpPlugin,
       tokenLimit,
       variableDepthLimit,
+      trustedDocuments(config.trustedDocuments),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });

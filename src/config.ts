@@ -46,6 +46,8 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).optional(),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'allowed', 'required']).default('off'),
+  TRUSTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -72,6 +74,11 @@ export type Config = {
   trustProxy: boolean;
   /** How many proxies in front of us append to X-Forwarded-For: the client is that many entries from the right. */
   trustedProxyHops: number;
+  /**
+   * Persisted operations: `allowed` also runs documents from the manifest by hash, `required` runs
+   * nothing else; the manifest is codegen's persisted-documents.json (hash -> document).
+   */
+  trustedDocuments: { mode: 'off' | 'allowed' | 'required'; manifestPath?: string };
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -88,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   const warnings: string[] = [];
+  if (e.TRUSTED_DOCUMENTS !== 'off' && !e.TRUSTED_DOCUMENTS_MANIFEST)
+    throw new ConfigError(`Invalid configuration:\n  TRUSTED_DOCUMENTS_MANIFEST: required with TRUSTED_DOCUMENTS=${e.TRUSTED_DOCUMENTS}`);
   if (e.TRUSTED_PROXY_HOPS !== undefined && e.TRUST_PROXY !== 'true')
     warnings.push('TRUSTED_PROXY_HOPS is set but TRUST_PROXY is not true: X-Forwarded-For is ignored.');
   return {
@@ -118,6 +127,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: e.TRUST_PROXY === 'true',
     trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 1,
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      manifestPath: e.TRUSTED_DOCUMENTS_MANIFEST ? resolve(e.TRUSTED_DOCUMENTS_MANIFEST) : undefined,
+    },
     warnings,
   };
 }
