@@ -85,7 +85,7 @@ export const IssueFilterRef = builder.inputRef<IssueFilterShape>('IssueFilter').
     search: t.string({
       description: 'Case-insensitive text in the title or description (a substring match: no ranking, no index).',
       // Kept for existing clients; searchIssues is the one way to search (README "Search").
-      deprecationReason: 'Use Query.searchIssues (ranked full-text search on an index; takes the same filter).',
+      deprecationReason: 'Use Query.searchIssues (ranked full-text search on an index; takes the same filter). Removal: 2027-06-30.',
     }),
     and: t.field({ type: [IssueFilterRef] }),
     or: t.field({ type: [IssueFilterRef] }),

@@ -95,7 +95,7 @@ export type IssueFilter = {
   reporterId?: UserIdFilter | null | undefined;
   /**
    * Case-insensitive text in the title or description (a substring match: no ranking, no index).
-   * @deprecated Use Query.searchIssues (ranked full-text search on an index; takes the same filter).
+   * @deprecated Use Query.searchIssues (ranked full-text search on an index; takes the same filter). Removal: 2027-06-30.
    */
   search?: string | null | undefined;
   status?: IssueStatusFilter | null | undefined;
