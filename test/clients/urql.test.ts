@@ -70,4 +70,24 @@ describe('urql over HTTP', () => {
     const invalid = (await client.mutation(UpdateIssue, { input: { id: issueIds[1], title: '' } }).toPromise()).data!.updateIssue;
     expect(invalid).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ field: 'title' }] });
   });
+
+  it('retries a create whose response was lost through the retry exchange, creating it once', async () => {
+    const rec = recordingFetch();
+    const tokens = new TokenStore();
+    const client = createUrqlClient({ url: s.url, tokens, fetch: rec.fetch });
+    const signedUp = (await client.mutation(SignUp, { input: { email: uniqueEmail(), name: 'Retry', password: PASSWORD } }).toPromise())
+      .data!.signUp;
+    if (signedUp.__typename !== 'AuthPayload') throw new Error(signedUp.__typename);
+    tokens.save(signedUp);
+    const created = (await client.mutation(CreateProject, { input: { key: uniqueKey(), name: 'Retry' } }).toPromise()).data!.createProject;
+    if (created.__typename !== 'ProjectPayload') throw new Error(created.__typename);
+
+    rec.loseResponseOf('CreateIssue');
+    const input = { projectId: created.project.id, title: 'Once', idempotencyKey: crypto.randomUUID() };
+    const result = await client.mutation(CreateIssue, { input }).toPromise();
+    expect(result.data?.createIssue).toMatchObject({ __typename: 'IssuePayload', issue: { title: 'Once' } });
+    expect(rec.named('CreateIssue')).toHaveLength(2);
+    const board = await client.query(Board, { projectId: created.project.id, first: 10 }, { requestPolicy: 'network-only' }).toPromise();
+    expect(board.data?.project?.issues.totalCount).toBe(1);
+  });
 });
