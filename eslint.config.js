@@ -12,8 +12,9 @@ import tseslint from 'typescript-eslint';
 const templateExpressions = { allowNumber: true, allowBoolean: true, allowRegExp: true, allowNullish: false, allowAny: false };
 
 export default defineConfig(
-  // src/generated is Prisma's output; bench/peer is a separate package (its own package.json and lock).
-  globalIgnores(['dist/', 'src/generated/', 'bench/peer/', 'bench/results/', '.data/']),
+  // src/generated is Prisma's output, examples/web-client/src/gql GraphQL Code Generator's; bench/peer is a
+  // separate package (its own package.json and lock).
+  globalIgnores(['dist/', 'src/generated/', 'examples/web-client/src/gql/', 'bench/peer/', 'bench/results/', '.data/']),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

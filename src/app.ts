@@ -12,6 +12,7 @@ import { useSchemaPrivacy } from './graphql/privacy.js';
 import { schema } from './graphql/schema.js';
 import { useHttpHygiene } from './http/hygiene.js';
 import { setRequestId, useRequestScope } from './http/request-scope.js';
+import { trustedDocuments } from './graphql/trusted-documents.js';
 
 export type { AppDeps };
 /** What the Node adapter adds to each request: the socket, for the client address. */
@@ -142,6 +143,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       variableDepthLimit,
       useQueryLimits({ config, limiter: deps.throttle.limiter }),
       useSchemaPrivacy(config),
+      trustedDocuments(config.trustedDocuments),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
     ],
   });

@@ -60,6 +60,8 @@ const envSchema = z.object({
   EMAIL_LOOKUPS_PER_WINDOW: z.coerce.number().int().min(1).default(30),
   EMAIL_LOOKUP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
   INTROSPECTION: z.enum(['true', 'false']).optional(),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'allowed', 'required']).default('off'),
+  TRUSTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -99,6 +101,11 @@ export type Config = {
   rateBudget: { perUser: number; perAddress: number; windowSeconds: number };
   /** Introspection and "Did you mean" suggestions in errors: on outside production unless configured. */
   introspection: boolean;
+  /**
+   * Persisted operations: `allowed` also runs documents from the manifest by hash, `required` runs
+   * nothing else; the manifest is codegen's persisted-documents.json (hash -> document).
+   */
+  trustedDocuments: { mode: 'off' | 'allowed' | 'required'; manifestPath?: string };
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -126,6 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   const warnings: string[] = [];
+  if (e.TRUSTED_DOCUMENTS !== 'off' && !e.TRUSTED_DOCUMENTS_MANIFEST)
+    throw new ConfigError(`Invalid configuration:\n  TRUSTED_DOCUMENTS_MANIFEST: required with TRUSTED_DOCUMENTS=${e.TRUSTED_DOCUMENTS}`);
   if (e.TRUSTED_PROXY_HOPS !== undefined && e.TRUST_PROXY !== 'true')
     warnings.push('TRUSTED_PROXY_HOPS is set but TRUST_PROXY is not true: X-Forwarded-For is ignored.');
   return {
@@ -169,6 +178,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     rateBudget: { perUser: e.RATE_BUDGET_PER_USER, perAddress: e.RATE_BUDGET_PER_ADDRESS, windowSeconds: e.RATE_BUDGET_WINDOW_SECONDS },
     introspection: e.INTROSPECTION ? e.INTROSPECTION === 'true' : e.NODE_ENV !== 'production',
+    trustedDocuments: {
+      mode: e.TRUSTED_DOCUMENTS,
+      manifestPath: e.TRUSTED_DOCUMENTS_MANIFEST ? resolve(e.TRUSTED_DOCUMENTS_MANIFEST) : undefined,
+    },
     warnings,
   };
 }

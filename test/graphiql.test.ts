@@ -1,14 +1,16 @@
 // GraphiQL works offline: the page and all its assets come from this server, checked in a real
 // headless Chromium that is refused every other address.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, unique, type TestApp } from './helpers/app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
+/** Screenshots for people to look at (gitignored). */
+const SCREENSHOTS = 'test-results';
 if (!hasBrowser && process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
 
 describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
@@ -63,4 +65,61 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     expect(outside).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('lets a person log in through the editor, send the Authorization header, run a query and browse the docs', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${base}/graphql`);
+    await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 30_000 });
+    // A first visit opens on the example operations (app.ts, GRAPHIQL_DEFAULT_QUERY).
+    const examples = (await page.locator('.graphiql-query-editor .view-lines').textContent())?.replace(/\u00a0/g, ' ');
+    expect(examples).toContain('mutation SignUp');
+    expect(examples).toContain('query Me');
+
+    const email = `${unique('graphiql-')}@example.com`;
+    await replaceEditorText(
+      page,
+      '.graphiql-query-editor',
+      `mutation { signUp(input: { email: "${email}", name: "Grace Browser", password: "correct horse battery" }) { ... on AuthPayload { accessToken } ... on Error { code message } } }`,
+    );
+    const signedUp = await runAndRead(page, 'accessToken');
+    // The response pane wraps long lines: the token is read without the wrapping's spaces.
+    const token = /"accessToken":\s*"([^"]+)"/.exec(signedUp)?.[1].replace(/\s+/g, '') ?? '';
+    expect(token).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
+
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await replaceEditorText(page, '.graphiql-editor-tool', JSON.stringify({ Authorization: `Bearer ${token}` }));
+    // Anonymous operations: GraphiQL updates the operation name it sends a moment after an edit, and
+    // a stale name ("SignUp") would not be found in the new document.
+    await replaceEditorText(page, '.graphiql-query-editor', '{ viewer { name email } }');
+    const me = await runAndRead(page, 'Grace Browser');
+    expect(me).toContain(email);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/graphiql-viewer.png` });
+
+    // The documentation explorer shows the schema, down to a field's description.
+    await page.getByRole('button', { name: /documentation explorer/i }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.getByText('Mutation', { exact: true }).waitFor();
+    await docs.getByText('Query', { exact: true }).click();
+    await docs.getByText('The logged-in user; null when the request carries no access token.').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/graphiql-docs.png` });
+    await page.close();
+  }, 90_000);
 });
+
+/** Replaces the whole text of the Monaco editor inside `container`, as a paste would. */
+async function replaceEditorText(page: Page, container: string, text: string): Promise<void> {
+  await page.locator(`${container} .monaco-editor .view-lines`).filter({ visible: true }).first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}
+
+/** Runs the operation and returns the response pane's text once it contains `expected`. */
+async function runAndRead(page: Page, expected: string): Promise<string> {
+  await page.click('.graphiql-execute-button');
+  const response = page.locator('.graphiql-response .view-lines');
+  const read = async () => ((await response.textContent()) ?? '').replace(/\u00a0/g, ' ');
+  await expect.poll(read, { timeout: 30_000 }).toContain(expected);
+  return read();
+}
