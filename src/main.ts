@@ -50,14 +50,7 @@ async function main(): Promise<void> {
     sessionIsLive: sessionCheck(db),
     throttle: new LoginThrottle(rateLimiter, config.loginLimits),
     logger,
-    isReady: async () => {
-      try {
-        await db.pool.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    isReady: db.isReachable,
   });
   const server = createServer(app.requestListener);
   server.keepAliveTimeout = 65_000;

@@ -18,6 +18,8 @@ export type Database = {
   preparedStatements: boolean;
   /** Where the data lives, for logs (no credentials). */
   description: string;
+  /** True when a trivial statement gets an answer (for /ready); never throws. */
+  isReachable: () => Promise<boolean>;
   close(): Promise<void>;
 };
 
@@ -34,7 +36,8 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   const url = options.databaseUrl ?? embedded!.url;
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
   const pool = embedded ? createPool(url, { ...options, poolSize: EMBEDDED_POOL_SIZE }) : createPool(url, options, { genericPlans: true });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  // Every idle connection reports a restart of the server: one line each, no stack.
+  pool.on('error', (error) => logger.warn({ reason: error.message }, 'idle database connection closed'));
   if (options.onQuery) observeQueries(pool, options.onQuery);
   const close = async () => {
     await pool.end();
@@ -61,6 +64,11 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     pool,
     preparedStatements: prepared,
     description,
+    isReachable: () =>
+      pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
     async close() {
       await prisma.$disconnect();
       await close();

@@ -5,6 +5,10 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+
+/** What a client is told to wait before retrying when the database is down or restarting. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export function createErrorMasker(logger: Logger) {
   return (error: unknown): Error => {
@@ -31,10 +35,29 @@ export function createErrorMasker(logger: Logger) {
       });
     }
     const errorId = randomUUID();
+    // An outage is not a bug: one line per error (no stack, which would be the same on every
+    // request while it lasts), and the client is told to come back (HTTP 503, Retry-After).
+    if (isDatabaseUnavailable(original ?? error)) {
+      logger.warn({ errorId, path: located.path, reason: lastLine(original ?? error) }, 'database unavailable');
+      return new GraphQLError('The database is unavailable; retry shortly.', {
+        ...located,
+        extensions: {
+          code: 'DB_UNAVAILABLE',
+          errorId,
+          http: { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } },
+        },
+      });
+    }
     logger.error({ err: original ?? error, errorId, path: located.path }, 'unexpected error');
     return new GraphQLError('Unexpected error; it has been logged.', {
       ...located,
       extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
     });
   };
+}
+
+/** The last line of an error's message: Prisma's start with the call site and end with the cause. */
+function lastLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split('\n').pop()?.trim() ?? '';
 }

@@ -61,7 +61,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     sessionIsLive: sessionCheck(db),
     throttle,
     logger,
-    isReady: async () => true,
+    isReady: db.isReachable,
   });
   return {
     app,
