@@ -26,6 +26,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  DATABASE_JIT: z.enum(['true', 'false']).default('false'),
+  DATABASE_MAX_PREPARED_STATEMENTS: z.coerce.number().int().min(0).default(200),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('trackr'),
   JWT_AUDIENCE: z.string().min(1).default('trackr-api'),
@@ -57,6 +61,14 @@ export type Config = {
   dataDir: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout on Trackr's sessions (0: none). */
+  statementTimeoutMs: number;
+  /** PostgreSQL's idle_in_transaction_session_timeout on Trackr's sessions (0: none). */
+  idleInTransactionTimeoutMs: number;
+  /** PostgreSQL's JIT compilation for Trackr's sessions (off: a JIT compilation cannot be cancelled). */
+  jit: boolean;
+  /** Named prepared statements one connection keeps at most (0: statements are not named). */
+  maxPreparedStatements: number;
   jwt: { secret: Uint8Array; issuer: string; audience: string; accessTtlSeconds: number };
   refreshTokenTtlDays: number;
   bcryptCost: number;
@@ -98,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     poolSize: e.DATABASE_POOL_SIZE,
     connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    jit: e.DATABASE_JIT === 'true',
+    maxPreparedStatements: e.DATABASE_MAX_PREPARED_STATEMENTS,
     jwt: {
       secret: jwtSecret(e.JWT_SECRET, e.NODE_ENV, dataDir, warnings),
       issuer: e.JWT_ISSUER,

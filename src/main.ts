@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { DatabaseUnavailableError, openDatabase } from './db/client.js';
 import { migrate, MigrationError } from './db/migrate.js';
+import { cancelStatementsOnDisconnect } from './db/session-guards.js';
 import { closePasswordWorkers } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import { sessionCheck } from './auth/viewer.js';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     logger,
     isReady: db.isReachable,
   });
-  const server = createServer(app.requestListener);
+  const server = createServer(cancelStatementsOnDisconnect(app.requestListener));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {

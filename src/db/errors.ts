@@ -116,3 +116,31 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Why PostgreSQL cancelled the statement behind `error` (SQLSTATE 57014), if it did: its
+ * statement_timeout ran out, or we cancelled it because the request's client went away.
+ */
+export function cancelledStatement(error: unknown): 'timeout' | 'client gone' | undefined {
+  const seen = new Set<unknown>();
+  const pending = [error];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
+    seen.add(item);
+    const fields = item as {
+      code?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      originalMessage?: unknown;
+      cause?: unknown;
+      meta?: unknown;
+    };
+    if (fields.code === '57014' || fields.originalCode === '57014') {
+      const message = `${String(fields.message)} ${String(fields.originalMessage)}`;
+      return message.includes('statement timeout') ? 'timeout' : 'client gone';
+    }
+    pending.push(fields.cause, record(fields.meta)?.driverAdapterError);
+  }
+  return undefined;
+}

@@ -5,7 +5,7 @@ import { PothosValidationError } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { AppError, UnauthenticatedError, ValidationError } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
-import { isDatabaseUnavailable } from '../db/errors.js';
+import { cancelledStatement, isDatabaseUnavailable } from '../db/errors.js';
 
 /** What a client is told to wait before retrying when the database is down or restarting. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -47,6 +47,15 @@ export function createErrorMasker(logger: Logger) {
           http: { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } },
         },
       });
+    }
+    const cancelled = cancelledStatement(original ?? error);
+    if (cancelled) {
+      // Not a bug either: the statement ran past DATABASE_STATEMENT_TIMEOUT_MS, or nobody waits for it.
+      logger.warn({ errorId, path: located.path, cancelled }, 'statement cancelled');
+      return new GraphQLError(
+        cancelled === 'timeout' ? 'The request took too long and was stopped; ask for less at once.' : 'The request was cancelled.',
+        { ...located, extensions: { code: 'TIMEOUT', errorId } },
+      );
     }
     logger.error({ err: original ?? error, errorId, path: located.path }, 'unexpected error');
     return new GraphQLError('Unexpected error; it has been logged.', {
