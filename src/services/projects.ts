@@ -11,7 +11,7 @@ import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permis
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import { authorize, lockProject, type Actor } from './access.js';
-import { withColumns, type Db } from './db.js';
+import { cursorWithin, withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
@@ -291,5 +291,9 @@ async function removeMembership(tx: Prisma.TransactionClient, membership: Projec
 
 /** Members of a visible project, owners first, for a connection's `query`. */
 export function listProjectMembers(db: Db, projectId: string, query: object): Promise<ProjectMember[]> {
-  return db.projectMember.findMany({ ...query, where: { projectId }, orderBy: [{ role: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
+  return db.projectMember.findMany({
+    ...cursorWithin(query, { projectId }),
+    where: { projectId },
+    orderBy: [{ role: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  });
 }
