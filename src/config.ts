@@ -46,6 +46,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: z.coerce.number().int().min(1).default(100),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -78,8 +79,15 @@ export type Config = {
   graphiql: boolean;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
-  /** Login throttling: failed attempts per account and attempts per client address, per window. */
-  loginLimits: { perAccount: { max: number; windowSeconds: number }; perIp: { max: number; windowSeconds: number } };
+  /**
+   * Login throttling, per window: failed attempts per account from one client address, failed
+   * attempts per account from all addresses, and attempts per client address.
+   */
+  loginLimits: {
+    perAccount: { max: number; windowSeconds: number };
+    perAccountAllAddresses: { max: number; windowSeconds: number };
+    perIp: { max: number; windowSeconds: number };
+  };
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy: boolean;
   /** How many proxies in front of us append to X-Forwarded-For: the client is that many entries from the right. */
@@ -130,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     loginLimits: {
       perAccount: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+      perAccountAllAddresses: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES, windowSeconds: e.LOGIN_WINDOW_SECONDS },
       perIp: { max: e.LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: e.LOGIN_WINDOW_SECONDS },
     },
     trustProxy: e.TRUST_PROXY === 'true',

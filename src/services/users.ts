@@ -59,7 +59,7 @@ export async function logIn(deps: AuthDeps, input: z.input<typeof logInInput>, c
     : await verifyAgainstDummy(data.password, deps.config.bcryptCost);
   // The failure was counted by admit, before the check.
   if (!user || !ok || !user.isActive) throw new InvalidCredentialsError();
-  await deps.throttle.succeeded(data.email);
+  await deps.throttle.succeeded(data.email, client.ip);
   return startSession(deps.prisma, deps, { user, client });
 }
 
@@ -72,7 +72,7 @@ async function requirePassword(
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   await deps.throttle.admit(user.email, client.ip);
   if (!(await verifyPassword(password, user.passwordHash))) throw ValidationError.field(field, 'is not your current password');
-  await deps.throttle.succeeded(user.email);
+  await deps.throttle.succeeded(user.email, client.ip);
   return user;
 }
 
