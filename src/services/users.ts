@@ -11,6 +11,7 @@ import type { PrismaClient } from '../db/client.js';
 import { uniqueOrConflict } from '../db/errors.js';
 import { InvalidCredentialsError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import type { User } from '../generated/prisma/client.js';
+import { keepActiveOwners } from './projects.js';
 import { endAllSessions, startSession, type ClientInfo, type Session } from './sessions.js';
 
 /** Who calls an account service: the logged-in viewer, and the client they call from (for throttling and the session record). */
@@ -124,13 +125,18 @@ export async function logOutEverywhere(prisma: PrismaClient, viewer: Viewer): Pr
 
 const deactivateAccountInput = z.object({ password: z.string().max(1024) });
 
-/** Deactivates the viewer's own account after checking the password; its tokens stop working at once. */
+/**
+ * Deactivates the viewer's own account after checking the password; its tokens stop working at
+ * once. ConflictError if it is the only active owner of a project (ownership must pass first).
+ */
 export async function deactivateAccount(deps: AuthDeps, caller: Caller, input: z.input<typeof deactivateAccountInput>): Promise<void> {
   const { viewer } = caller;
   const data = parseInput(deactivateAccountInput, input);
   await requirePassword(deps, caller, { password: data.password, field: 'password' });
   await deps.prisma.$transaction(async (tx) => {
+    // The account row first: a transfer of ownership to it finishes before, and is seen below.
     await tx.user.update({ where: { id: viewer.id }, data: { isActive: false, tokenVersion: { increment: 1 } } });
+    await keepActiveOwners(tx, viewer.id);
     await endAllSessions(tx, viewer.id);
   });
 }
