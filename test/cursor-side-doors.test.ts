@@ -175,3 +175,23 @@ describe('a cursor to a hidden row pages like a cursor to a missing row', () => 
     }, 120_000);
   }
 });
+
+describe('a project key conflict', () => {
+  it('says the same about a hidden project’s key as about one’s own, and nothing more', async () => {
+    const create = async (key: string) => {
+      const res = await t.gql<{ createProject: { __typename: string; code?: string; message?: string } }>(
+        `mutation($input: CreateProjectInput!) { createProject(input: $input) { __typename ... on Error { code message } } }`,
+        { input: { key, name: 'Taken?' } },
+        alice.token,
+      );
+      return res.data.createProject;
+    };
+    const own = await createProjectAs(t, alice.token);
+    const hidden = await createProjectAs(t, bob.token);
+    const onOwn = await create(own.key);
+    const onHidden = await create(hidden.key);
+    expect(onHidden).toEqual({ ...onOwn, message: onOwn.message?.replace(own.key, hidden.key) });
+    expect(onHidden.code).toBe('CONFLICT');
+    expect(onHidden.message).not.toMatch(/Bob|owner|name/i);
+  });
+});
