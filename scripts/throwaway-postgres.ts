@@ -24,6 +24,9 @@ export type ThrowawayPostgres = {
   destroy(): Promise<void>;
 };
 
+/** Whether PostgreSQL's server binaries are installed here (PG_BIN, default PostgreSQL 15's Debian path). */
+export const postgresBinariesAvailable = (): boolean => existsSync(join(BIN, 'initdb')) && existsSync(join(BIN, 'pg_ctl'));
+
 /** A free TCP port on loopback (asked of the kernel, then released). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
