@@ -797,7 +797,8 @@ function printReport(result: SeedResult, seconds: number, where: string): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
+  // Seeding a large dataset runs statements longer than a request may.
+  const db = await openDatabase({ ...config, statementTimeoutMs: 0 }, logger);
   try {
     await migrate(db.pool, (message) => logger.info(message));
     const started = performance.now();

@@ -26,6 +26,10 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  DATABASE_JIT: z.enum(['true', 'false']).default('false'),
+  DATABASE_MAX_PREPARED_STATEMENTS: z.coerce.number().int().min(0).default(200),
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default('trackr'),
   JWT_AUDIENCE: z.string().min(1).default('trackr-api'),
@@ -42,6 +46,7 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: z.coerce.number().int().min(1).default(100),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -73,6 +78,14 @@ export type Config = {
   dataDir: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /** PostgreSQL's statement_timeout on Trackr's sessions (0: none). */
+  statementTimeoutMs: number;
+  /** PostgreSQL's idle_in_transaction_session_timeout on Trackr's sessions (0: none). */
+  idleInTransactionTimeoutMs: number;
+  /** PostgreSQL's JIT compilation for Trackr's sessions (off: a JIT compilation cannot be cancelled). */
+  jit: boolean;
+  /** Named prepared statements one connection keeps at most (0: statements are not named). */
+  maxPreparedStatements: number;
   jwt: { secret: Uint8Array; issuer: string; audience: string; accessTtlSeconds: number };
   refreshTokenTtlDays: number;
   bcryptCost: number;
@@ -83,11 +96,13 @@ export type Config = {
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
   /**
-   * Account abuse limits: failed logins per account, login and sign-up attempts per client address,
-   * and lookups of accounts by email per caller, each per window.
+   * Account abuse limits, per window: failed logins per account from one client address and from
+   * all addresses, login and sign-up attempts per client address, and lookups of accounts by email
+   * per caller.
    */
   loginLimits: {
     perAccount: { max: number; windowSeconds: number };
+    perAccountAllAddresses: { max: number; windowSeconds: number };
     perIp: { max: number; windowSeconds: number };
     emailLookups: { max: number; windowSeconds: number };
   };
@@ -145,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     poolSize: e.DATABASE_POOL_SIZE,
     connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    jit: e.DATABASE_JIT === 'true',
+    maxPreparedStatements: e.DATABASE_MAX_PREPARED_STATEMENTS,
     jwt: {
       secret: jwtSecret(e.JWT_SECRET, e.NODE_ENV, dataDir, warnings),
       issuer: e.JWT_ISSUER,
@@ -161,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     loginLimits: {
       perAccount: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT, windowSeconds: e.LOGIN_WINDOW_SECONDS },
+      perAccountAllAddresses: { max: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES, windowSeconds: e.LOGIN_WINDOW_SECONDS },
       perIp: { max: e.LOGIN_MAX_ATTEMPTS_PER_IP, windowSeconds: e.LOGIN_WINDOW_SECONDS },
       emailLookups: { max: e.EMAIL_LOOKUPS_PER_WINDOW, windowSeconds: e.EMAIL_LOOKUP_WINDOW_SECONDS },
     },

@@ -6,6 +6,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { DatabaseUnavailableError, openDatabase } from './db/client.js';
 import { migrate, MigrationError } from './db/migrate.js';
+import { cancelStatementsOnDisconnect } from './db/session-guards.js';
+import { drainable } from './http-drain.js';
 import { closePasswordWorkers } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
 import { sessionCheck } from './auth/viewer.js';
@@ -50,18 +52,12 @@ async function main(): Promise<void> {
     sessionIsLive: sessionCheck(db),
     throttle: new LoginThrottle(rateLimiter, config.loginLimits),
     logger,
-    isReady: async () => {
-      try {
-        await db.pool.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    isReady: db.isReachable,
   });
-  const server = createServer(app.requestListener);
+  const server = createServer(cancelStatementsOnDisconnect(app.requestListener));
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  const connections = drainable(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -80,16 +76,14 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    logger.info({ signal, inFlight: connections.inFlight }, 'shutting down: no new connections, finishing in-flight requests');
     const force = setTimeout(() => {
-      logger.warn('in-flight requests did not finish in time; closing connections');
+      logger.warn({ inFlight: connections.inFlight }, 'in-flight requests did not finish in time; closing connections');
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    await connections.drain();
+    // Only now: the last request may still have needed the database.
     await db.close();
     await rateLimiter.close();
     await closePasswordWorkers();

@@ -400,6 +400,32 @@ describe('login abuse', () => {
     }
   });
 
+  it('does not let a stranger lock the owner out: failures count per address, and account-wide only past a looser limit', async () => {
+    const app = await startTestApp({
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: '8',
+      TRUST_PROXY: 'true',
+    });
+    try {
+      const user = await signUpUser(app);
+      const from = (ip: string) => ({ 'x-forwarded-for': ip });
+      // A stranger fails from one address until refused...
+      for (let i = 0; i < 3; i++)
+        expect((await logIn(app, user.email, 'wrong password', from('203.0.113.9'))).code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(app, user.email, 'wrong password', from('203.0.113.9'))).code).toBe('RATE_LIMITED');
+      expect((await logIn(app, user.email, user.password, from('203.0.113.9'))).code).toBe('RATE_LIMITED');
+      // ...while the owner, from their own address, still gets in.
+      expect((await logIn(app, user.email, user.password, from('198.51.100.20'))).__typename).toBe('AuthPayload');
+      // Guessing spread over addresses still meets the account-wide limit: 3 + the owner's attempt + these 4 = 8.
+      for (const ip of ['192.0.2.1', '192.0.2.2']) {
+        for (let i = 0; i < 2; i++) expect((await logIn(app, user.email, 'wrong password', from(ip))).code).toBe('INVALID_CREDENTIALS');
+      }
+      expect((await logIn(app, user.email, 'wrong password', from('192.0.2.3'))).code).toBe('RATE_LIMITED');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('throttles attempts per client address behind a trusted proxy', async () => {
     const app = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '4', TRUST_PROXY: 'true', TRUSTED_PROXY_HOPS: '2' });
     try {

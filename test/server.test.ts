@@ -1,9 +1,11 @@
 // The real process: start-up failures, the embedded database across a restart, graceful shutdown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEmptyDatabase } from './helpers/db.js';
 
 const TSX = join('node_modules', '.bin', 'tsx');
 
@@ -88,6 +90,61 @@ describe('the server process', () => {
     expect((await signUp(url2)).data.signUp.__typename).toBe('ConflictError');
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  }, 120_000);
+
+  it('on SIGTERM answers every request in flight, each with Connection: close, and exits without waiting out keep-alive', async () => {
+    const db = await createEmptyDatabase();
+    // A long grace period: a keep-alive connection left open would hold the exit for all of it.
+    const r = run({ DATABASE_URL: db.url, PORT: '0', BCRYPT_COST: '10', LOG_LEVEL: 'debug', SHUTDOWN_TIMEOUT_MS: '60000' });
+    try {
+      const url = await waitForListening(r);
+      const agent = new Agent({ keepAlive: true, maxSockets: 100 });
+      const post = (body: unknown) =>
+        new Promise<{ status: number; headers: IncomingHttpHeaders; body: string; at: number }>((resolve, reject) => {
+          const payload = JSON.stringify(body);
+          const req = request(
+            `${url}/graphql`,
+            { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+            (res) => {
+              let text = '';
+              res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, at: Date.now() }));
+              res.on('error', reject);
+            },
+          );
+          req.on('error', reject);
+          req.end(payload);
+        });
+      // Warm keep-alive connections, idle when the signal comes.
+      await Promise.all(Array.from({ length: 5 }, () => post({ query: '{ __typename }' })));
+      const started = () => r.output().split('"path":"/graphql","msg":"request started"').length - 1;
+      const before = started();
+      const count = 30;
+      const inFlight = Array.from({ length: count }, (_, i) =>
+        post({
+          query: 'mutation($i: SignUpInput!) { signUp(input: $i) { __typename } }',
+          variables: { i: { email: `drain-${i}-${Date.now()}@example.com`, name: 'D', password: 'correct horse battery' } },
+        }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      );
+      while (started() < before + count) await new Promise((resolve) => setTimeout(resolve, 5));
+      const signalled = Date.now();
+      r.child.kill('SIGTERM');
+      const results = await Promise.all(inFlight);
+      for (const result of results) {
+        expect(result).not.toBeInstanceOf(Error);
+        if (result instanceof Error) continue;
+        expect(result.status).toBe(200);
+        expect(JSON.parse(result.body)).toMatchObject({ data: { signUp: { __typename: 'AuthPayload' } } });
+        if (result.at > signalled) expect(result.headers.connection).toBe('close');
+      }
+      expect(await r.exited).toBe(0);
+      expect(r.output()).toMatch(/"msg":"stopped"/);
+      expect(r.output()).not.toMatch(/did not finish in time/);
+      agent.destroy();
+    } finally {
+      if (r.child.exitCode === null) r.child.kill('SIGKILL');
+      await db.drop();
+    }
   }, 120_000);
 
   it('applies migrations and exits with `migrate`', async () => {

@@ -1,6 +1,12 @@
-// Login abuse limits: failed attempts per account and all attempts per client address. A blocked
-// attempt is refused before any password work, so throttling also caps bcrypt load. An attempt
-// counts as a failure until its password proves right.
+// Login abuse limits: failed attempts per account from one address, failed attempts per account
+// from all addresses together (looser), and all attempts per client address. A blocked attempt is
+// refused before any password work, so throttling also caps bcrypt load. An attempt counts as a
+// failure until its password proves right.
+//
+// Why two account limits: one strict per-account limit would let any stranger lock the owner out
+// for good, by failing a few times per window. Keyed by (account, address), a stranger only locks
+// themselves out; the looser account-wide limit still caps guessing spread over many addresses, and
+// reaching it takes that many failures per window from at least (wide / narrow) addresses.
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../domain/errors.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -19,8 +25,10 @@ export class LoginThrottle {
    */
   async admit(email: string, ip: string): Promise<void> {
     await this.admitAddress('login', ip);
-    const byAccount = await this.limiter.hit(`login:account:${email}`, this.limits.perAccount);
-    if (byAccount.count > this.limits.perAccount.max) throw new RateLimitedError(byAccount.retryAfterSeconds);
+    const fromHere = await this.limiter.hit(accountFromAddress(email, ip), this.limits.perAccount);
+    if (fromHere.count > this.limits.perAccount.max) throw new RateLimitedError(fromHere.retryAfterSeconds);
+    const fromAnywhere = await this.limiter.hit(`login:account:${email}`, this.limits.perAccountAllAddresses);
+    if (fromAnywhere.count > this.limits.perAccountAllAddresses.max) throw new RateLimitedError(fromAnywhere.retryAfterSeconds);
   }
 
   /** Counts a sign-up from `ip` (each costs a bcrypt hash) against the same per-address limit. */
@@ -45,8 +53,14 @@ export class LoginThrottle {
     }
   }
 
-  /** The password was right: the failures counted against the account no longer stand. */
-  async succeeded(email: string): Promise<void> {
-    await this.limiter.reset(`login:account:${email}`);
+  /**
+   * The password was right: the failures counted against the account from this address no longer
+   * stand. The account-wide count stays (it runs out with its window): the owner logging in must
+   * not hand a distributed guesser a fresh budget.
+   */
+  async succeeded(email: string, ip: string): Promise<void> {
+    await this.limiter.reset(accountFromAddress(email, ip));
   }
 }
+
+const accountFromAddress = (email: string, ip: string) => `login:account:${email}:ip:${ip}`;

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { EMBEDDED_POOL_SIZE, startEmbedded } from './embedded.js';
+import { boundPreparedStatements, cancelWithRequest, sessionOptions, type SessionLimits } from './session-guards.js';
 
 export type { PrismaClient };
 
@@ -18,23 +19,35 @@ export type Database = {
   preparedStatements: boolean;
   /** Where the data lives, for logs (no credentials). */
   description: string;
+  /** True when a trivial statement gets an answer (for /ready); never throws. */
+  isReachable: () => Promise<boolean>;
   close(): Promise<void>;
 };
 
 export class DatabaseUnavailableError extends Error {}
 
-type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'connectTimeoutMs'> & {
-  /** Called with the text of every SQL statement sent (trace logging, statement-count tests). */
-  onQuery?: (sql: string) => void;
-};
+type DatabaseOptions = Pick<Config, 'databaseUrl' | 'dataDir' | 'poolSize' | 'connectTimeoutMs'> &
+  Partial<Pick<Config, 'statementTimeoutMs' | 'idleInTransactionTimeoutMs' | 'jit' | 'maxPreparedStatements'>> & {
+    /** Called with the text of every SQL statement sent (trace logging, statement-count tests). */
+    onQuery?: (sql: string) => void;
+  };
 
 /** Opens the configured database and proves it answers; throws DatabaseUnavailableError if not. */
 export async function openDatabase(options: DatabaseOptions, logger: Logger): Promise<Database> {
   const embedded = options.databaseUrl ? undefined : await startEmbedded(join(options.dataDir, 'pglite'), EMBEDDED_POOL_SIZE + 1);
   const url = options.databaseUrl ?? embedded!.url;
   const description = embedded ? `embedded PGlite in ${join(options.dataDir, 'pglite')}` : redactUrl(url);
-  const pool = embedded ? createPool(url, { ...options, poolSize: EMBEDDED_POOL_SIZE }) : createPool(url, options, { genericPlans: true });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle database connection failed'));
+  // PGlite serves every connection from one session and cannot cancel a statement: the session
+  // guards are for a real server.
+  const pool = embedded
+    ? createPool(url, { poolSize: EMBEDDED_POOL_SIZE, connectTimeoutMs: options.connectTimeoutMs })
+    : createPool(url, options, { genericPlans: true });
+  if (!embedded) {
+    cancelWithRequest(pool);
+    if (options.maxPreparedStatements) boundPreparedStatements(pool, options.maxPreparedStatements);
+  }
+  // Every idle connection reports a restart of the server: one line each, no stack.
+  pool.on('error', (error) => logger.warn({ reason: error.message }, 'idle database connection closed'));
   if (options.onQuery) observeQueries(pool, options.onQuery);
   const close = async () => {
     await pool.end();
@@ -49,7 +62,7 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
   }
   // PGlite serves every connection from one session, where names prepared by two connections
   // would collide; it gains nothing from them anyway.
-  const prepared = !version.includes('PGlite');
+  const prepared = !version.includes('PGlite') && options.maxPreparedStatements !== 0;
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, prepared ? { statementNameGenerator: preparedStatementName } : {}),
     // A transaction waits for a connection as long as any query does (Prisma's own default is 2 s):
@@ -61,6 +74,11 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     pool,
     preparedStatements: prepared,
     description,
+    isReachable: () =>
+      pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      ),
     async close() {
       await prisma.$disconnect();
       await close();
@@ -89,14 +107,19 @@ const statementNames = new Map<string, string>();
  * default it keeps re-planning Prisma's nested statements (planning cost as much as running them);
  * our statements are key and index lookups with LIMITs, whose plan does not depend on the values.
  */
-export function createPool(url: string, options: Pick<Config, 'poolSize' | 'connectTimeoutMs'>, { genericPlans = false } = {}): pg.Pool {
+export function createPool(
+  url: string,
+  options: Pick<Config, 'poolSize' | 'connectTimeoutMs'> & Partial<SessionLimits>,
+  { genericPlans = false } = {},
+): pg.Pool {
   return new pg.Pool({
     connectionString: url,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: 'trackr',
-    ...(genericPlans ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
+    // A session sets its limits from its start-up packet, so they cost no statement.
+    options: sessionOptions(options, { genericPlans }) || undefined,
   });
 }
 

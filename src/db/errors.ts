@@ -64,3 +64,83 @@ export async function uniqueOrConflict<T>(work: () => Promise<T>, message: strin
     throw error;
   }
 }
+
+// What an unreachable, restarting or saturated database looks like, by the layer that reports it:
+// Node's socket codes, PostgreSQL's SQLSTATEs (class 08 connection exceptions, 57P01-57P03 shutdown
+// and start-up, 53300 too many connections), adapter-pg's error kinds, Prisma's codes (P1001 can't
+// reach, P1008 timed out, P1017 connection closed, P2024 pool timeout, P2028 transaction could not
+// start or was cut off, P2037 too many connections) and pg-pool's own messages, which carry no code.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'P1001',
+  'P1002',
+  'P1008',
+  'P1017',
+  'P2024',
+  'P2028',
+  'P2037',
+]);
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Can't reach database server|Cannot use a pool after calling end|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Unable to start a transaction in the given time/i;
+
+/**
+ * True when `error` (or anything in its cause chain) says the database cannot be reached or cannot
+ * take the request right now, as opposed to refusing this particular request: the caller should
+ * retry later, and the error is the outage's, not a bug.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending = [error];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
+    seen.add(item);
+    const fields = item as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+    const codes = [fields.code, fields.originalCode].filter((code): code is string => typeof code === 'string');
+    if (codes.some((code) => UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (typeof fields.kind === 'string' && UNAVAILABLE_KINDS.has(fields.kind)) return true;
+    if (typeof fields.message === 'string' && UNAVAILABLE_MESSAGES.test(fields.message)) return true;
+    pending.push(fields.cause, record(fields.meta)?.driverAdapterError);
+  }
+  return false;
+}
+
+/**
+ * Why PostgreSQL cancelled the statement behind `error` (SQLSTATE 57014), if it did: its
+ * statement_timeout ran out, or we cancelled it because the request's client went away.
+ */
+export function cancelledStatement(error: unknown): 'timeout' | 'client gone' | undefined {
+  const seen = new Set<unknown>();
+  const pending = [error];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
+    seen.add(item);
+    const fields = item as {
+      code?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      originalMessage?: unknown;
+      cause?: unknown;
+      meta?: unknown;
+    };
+    if (fields.code === '57014' || fields.originalCode === '57014') {
+      const message = `${String(fields.message)} ${String(fields.originalMessage)}`;
+      return message.includes('statement timeout') ? 'timeout' : 'client gone';
+    }
+    pending.push(fields.cause, record(fields.meta)?.driverAdapterError);
+  }
+  return undefined;
+}

@@ -45,6 +45,10 @@ export async function migrate(
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
+    // Waiting for another replica's migrations, or building an index over a large table, may take
+    // longer than any request may: no statement timeout while migrating (RESET restores the
+    // session's own before the connection goes back to the pool).
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
     try {
       await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -110,6 +114,7 @@ export async function migrate(
       return { applied: done, alreadyApplied: migrations.length - done.length };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK]);
+      await client.query('RESET statement_timeout');
     }
   } catch (error) {
     failure = error as Error;

@@ -9,6 +9,10 @@ import { AppError, UnauthenticatedError, ValidationError } from '../domain/error
 import { currentRequestId } from '../http/request-scope.js';
 import { withoutSuggestions } from './privacy.js';
 import type { Logger } from '../logger.js';
+import { cancelledStatement, isDatabaseUnavailable } from '../db/errors.js';
+
+/** What a client is told to wait before retrying when the database is down or restarting. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 // yoga's code for a malformed request (invalid JSON, missing query): bad input like any other.
 const CLIENT_CODES: Record<string, string> = { BAD_REQUEST: 'BAD_USER_INPUT' };
@@ -46,10 +50,38 @@ export function createErrorMasker(logger: Logger, { suggestions }: { suggestions
       return clientError(error, original instanceof GraphQLError ? original : error, suggestions);
     }
     const requestId = currentRequestId() ?? randomUUID();
+    // An outage is not a bug: one line per error (no stack, which would be the same on every
+    // request while it lasts), and the client is told to come back (HTTP 503, Retry-After).
+    if (isDatabaseUnavailable(original ?? error)) {
+      logger.warn({ requestId, path: located.path, reason: lastLine(original ?? error) }, 'database unavailable');
+      return new GraphQLError('The database is unavailable; retry shortly.', {
+        ...located,
+        extensions: {
+          code: 'DB_UNAVAILABLE',
+          requestId,
+          http: { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } },
+        },
+      });
+    }
+    const cancelled = cancelledStatement(original ?? error);
+    if (cancelled) {
+      // Not a bug either: the statement ran past DATABASE_STATEMENT_TIMEOUT_MS, or nobody waits for it.
+      logger.warn({ requestId, path: located.path, cancelled }, 'statement cancelled');
+      return new GraphQLError(
+        cancelled === 'timeout' ? 'The request took too long and was stopped; ask for less at once.' : 'The request was cancelled.',
+        { ...located, extensions: { code: 'TIMEOUT', requestId } },
+      );
+    }
     logger.error({ err: original ?? error, requestId, path: located.path }, 'unexpected error');
     return new GraphQLError('Unexpected error; it has been logged.', {
       ...located,
       extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
     });
   };
+}
+
+/** The last line of an error's message: Prisma's start with the call site and end with the cause. */
+function lastLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split('\n').pop()?.trim() ?? '';
 }

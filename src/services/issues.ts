@@ -227,14 +227,17 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
       {
         replay: (id) => tx.issue.findUniqueOrThrow({ ...query, where: { id } }),
         create: async () => {
-          if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
-          if (data.parentId) await requireParent(tx, { projectId: data.projectId, parentId: data.parentId, childId: null });
-          const labels = data.labelIds ? await requireLabels(tx, { projectId: data.projectId, ids: data.labelIds }) : [];
+          // The counter first: its row lock also makes a concurrent member removal (which locks
+          // the project) wait for this issue or be waited for, so the assignee checked below is
+          // still a member when the issue is written, or its removal unassigns it after.
           const { issueCounter } = await tx.project.update({
             where: { id: data.projectId },
             data: { issueCounter: { increment: 1 } },
             select: { issueCounter: true },
           });
+          if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
+          if (data.parentId) await requireParent(tx, { projectId: data.projectId, parentId: data.parentId, childId: null });
+          const labels = data.labelIds ? await requireLabels(tx, { projectId: data.projectId, ids: data.labelIds }) : [];
           const issue = await tx.issue.create({
             ...(query && withColumns(query, { id: true })),
             data: {

@@ -12,7 +12,7 @@ import { assertCan, visibleProjects, type ProjectAccess } from '../domain/permis
 import type { Prisma, Project, ProjectMember, ProjectRole } from '../generated/prisma/client.js';
 import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import { authorize, lockProject, type Actor } from './access.js';
-import { withColumns, type Db } from './db.js';
+import { cursorWithin, withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
@@ -91,11 +91,15 @@ export async function transferProjectOwnership(
   await authorize(prisma, { viewer, projectId, action: 'project.transferOwnership' });
   if (newOwnerId === viewer.id) throw ValidationError.field('newOwnerId', 'is already the owner');
   return prisma.$transaction(async (tx) => {
+    // The new owner's account row first (shared): their deactivation waits for this transfer and
+    // then sees them as an owner (see keepActiveOwners); users before projects, as there.
+    const [account] = await tx.$queryRaw<{ is_active: boolean }[]>`SELECT is_active FROM users WHERE id = ${newOwnerId}::uuid FOR SHARE`;
     await lockProject(tx, projectId);
     // Again under the lock: a concurrent transfer may have made the viewer an ADMIN meanwhile.
     await authorize(tx, { viewer, projectId, action: 'project.transferOwnership' });
     const target = await tx.projectMember.findUnique({ where: { projectId_userId: { projectId, userId: newOwnerId } } });
     if (!target) throw ValidationError.field('newOwnerId', 'must be a member of the project');
+    if (!account?.is_active) throw ValidationError.field('newOwnerId', 'is a deactivated account');
     await tx.projectMember.update({ where: { id: target.id }, data: { role: 'OWNER' } });
     await tx.projectMember.update({ where: { projectId_userId: { projectId, userId: viewer.id } }, data: { role: 'ADMIN' } });
     return tx.project.update({ where: { id: projectId }, data: { ownerId: newOwnerId } });
@@ -239,12 +243,45 @@ async function manageableMember(
 /** Refuses a change that would leave the project without an owner. */
 async function keepAnOwner(tx: Prisma.TransactionClient, projectId: string, leavingOwnerId: string): Promise<void> {
   const others = await tx.projectMember.findFirst({
-    where: { projectId, role: 'OWNER', userId: { not: leavingOwnerId } },
+    where: { projectId, role: 'OWNER', userId: { not: leavingOwnerId }, user: { isActive: true } },
     select: { userId: true },
   });
   if (!others) throw new ConflictError('A project must keep at least one owner: make someone else owner first');
   // The project's primary owner moves to a remaining owner.
   await tx.project.updateMany({ where: { id: projectId, ownerId: leavingOwnerId }, data: { ownerId: others.userId } });
+}
+
+/**
+ * For an account being deactivated (its row already updated in `tx`, which holds it): every project
+ * it owns keeps another active owner, who becomes the primary owner where it was; ConflictError
+ * naming the projects it owns alone. Locks those projects, in id order.
+ */
+export async function keepActiveOwners(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  const owned = await tx.projectMember.findMany({
+    where: { userId, role: 'OWNER' },
+    select: { projectId: true },
+    orderBy: { projectId: 'asc' },
+  });
+  if (owned.length === 0) return;
+  const ids = owned.map((o) => o.projectId);
+  await tx.$executeRaw`SELECT 1 FROM projects WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  const others = await tx.projectMember.findMany({
+    where: { projectId: { in: ids }, role: 'OWNER', userId: { not: userId }, user: { isActive: true } },
+    select: { projectId: true, userId: true },
+    orderBy: { createdAt: 'asc' },
+  });
+  const successor = new Map<string, string>();
+  for (const other of others) if (!successor.has(other.projectId)) successor.set(other.projectId, other.userId);
+  const alone = ids.filter((id) => !successor.has(id));
+  if (alone.length) {
+    const keys = (await tx.project.findMany({ where: { id: { in: alone } }, select: { key: true }, orderBy: { key: 'asc' } })).map(
+      (p) => p.key,
+    );
+    throw new ConflictError(`You are the only owner of ${keys.join(', ')}: make someone else owner first`);
+  }
+  for (const [projectId, ownerId] of successor) {
+    await tx.project.updateMany({ where: { id: projectId, ownerId: userId }, data: { ownerId } });
+  }
 }
 
 const changeRoleInput = z.object({ projectId: idField<'Project'>(), userId: idField<'User'>(), role });
@@ -299,5 +336,9 @@ async function removeMembership(tx: Prisma.TransactionClient, membership: Projec
 
 /** Members of a visible project, owners first, for a connection's `query`. */
 export function listProjectMembers(db: Db, projectId: string, query: object): Promise<ProjectMember[]> {
-  return db.projectMember.findMany({ ...query, where: { projectId }, orderBy: [{ role: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] });
+  return db.projectMember.findMany({
+    ...cursorWithin(query, { projectId }),
+    where: { projectId },
+    orderBy: [{ role: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  });
 }

@@ -13,6 +13,7 @@ import { InvalidCredentialsError, parseInput, unclearable, ValidationError } fro
 import type { UserId } from '../domain/ids.js';
 import type { User } from '../generated/prisma/client.js';
 import { withColumns } from './db.js';
+import { keepActiveOwners } from './projects.js';
 import { endAllSessions, startSession, type ClientInfo, type Session } from './sessions.js';
 
 /** Who calls an account service: the logged-in viewer, and the client they call from (for throttling and the session record). */
@@ -63,7 +64,7 @@ export async function logIn(deps: AuthDeps, input: z.input<typeof logInInput>, c
     : await verifyAgainstDummy(data.password, deps.config.bcryptCost);
   // The failure was counted by admit, before the check.
   if (!user || !ok || !user.isActive) throw new InvalidCredentialsError();
-  await deps.throttle.succeeded(data.email);
+  await deps.throttle.succeeded(data.email, client.ip);
   return startSession(deps.prisma, deps, { user, client });
 }
 
@@ -76,7 +77,7 @@ async function requirePassword(
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: viewer.id } });
   await deps.throttle.admit(user.email, client.ip);
   if (!(await verifyPassword(password, user.passwordHash))) throw ValidationError.field(field, 'is not your current password');
-  await deps.throttle.succeeded(user.email);
+  await deps.throttle.succeeded(user.email, client.ip);
   return user;
 }
 
@@ -134,13 +135,18 @@ export async function logOutEverywhere(prisma: PrismaClient, viewer: Viewer): Pr
 
 const deactivateAccountInput = z.object({ password: z.string().max(1024) });
 
-/** Deactivates the viewer's own account after checking the password; its tokens stop working at once. */
+/**
+ * Deactivates the viewer's own account after checking the password; its tokens stop working at
+ * once. ConflictError if it is the only active owner of a project (ownership must pass first).
+ */
 export async function deactivateAccount(deps: AuthDeps, caller: Caller, input: z.input<typeof deactivateAccountInput>): Promise<void> {
   const { viewer } = caller;
   const data = parseInput(deactivateAccountInput, input);
   await requirePassword(deps, caller, { password: data.password, field: 'password' });
   await deps.prisma.$transaction(async (tx) => {
+    // The account row first: a transfer of ownership to it finishes before, and is seen below.
     await tx.user.update({ where: { id: viewer.id }, data: { isActive: false, tokenVersion: { increment: 1 } } });
+    await keepActiveOwners(tx, viewer.id);
     await endAllSessions(tx, viewer.id);
   });
 }

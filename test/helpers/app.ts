@@ -67,7 +67,7 @@ export async function startTestApp(
     sessionIsLive: sessionCheck(db),
     throttle,
     logger,
-    isReady: async () => true,
+    isReady: db.isReachable,
   });
   return {
     app,

@@ -170,8 +170,9 @@ builder.mutationFields((t) => ({
   }),
   deactivateAccount: mutation(t, {
     payload: DeactivateAccountPayload,
-    description: 'Deactivates your account after checking your password; all its tokens stop working.',
-    errors: [ValidationError, RateLimitedError],
+    description:
+      'Deactivates your account after checking your password; all its tokens stop working. ConflictError while you are the only active owner of a project: make someone else owner first.',
+    errors: [ValidationError, RateLimitedError, ConflictError],
     input: DeactivateAccountInput,
     resolve: async (input, context) => {
       spendPasswordCheck(context);

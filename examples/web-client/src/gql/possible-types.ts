@@ -60,6 +60,7 @@
       "ValidationError"
     ],
     "DeactivateAccountResult": [
+      "ConflictError",
       "DeactivateAccountPayload",
       "RateLimitedError",
       "ValidationError"
@@ -266,6 +267,7 @@
       "ValidationError"
     ],
     "DeactivateAccountResult": [
+      "ConflictError",
       "DeactivateAccountPayload",
       "RateLimitedError",
       "ValidationError"
