@@ -133,6 +133,18 @@ describe('document shape', () => {
     expect(many.errors?.map((e) => e.message).join()).toMatch(new RegExp(`root fields: ${max + 1} .* at most ${max}`));
   });
 
+  it('refuses the whole request when an argument cannot be priced, so no field runs unpriced', async () => {
+    // A malformed global id beside a query over the limit: neither runs.
+    const res = await raw(
+      'query($n: Int!) { node(id: "not-a-global-id") { id } viewer { projects(first: $n) { edges { node { issues(first: $n) { edges { node { comments(first: $n) { edges { node { body } } } } } } } } } } }',
+      { n: 100 },
+      user.token,
+    );
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('returns the computed cost and the limit in extensions on every executed response', async () => {
     const cost = await costOf('{ viewer { projects(first: 10) { edges { node { key } } } } }', {}, user.token);
     expect(Object.keys(cost).sort()).toEqual(['limit', 'requested']);
