@@ -108,21 +108,36 @@ describe('id lists', () => {
 
 describe('document shape', () => {
   it('refuses more aliases than the limit, counting those inside fragments where they are spread', async () => {
+    const max = t.config.queryLimits.aliases;
     const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ');
-    const many = await t.gql(`{ viewer { ${aliases(31)} } }`, {}, user.token);
+    const many = await t.gql(`{ viewer { ${aliases(max + 1)} } }`, {}, user.token);
     expect(codeOf(many)).toBe('QUERY_TOO_COMPLEX');
-    expect(many.errors?.[0].message).toMatch(/aliases: 31 .* at most 30/);
-    const spread = await t.gql(`{ viewer { ...F } v2: viewer { ...F } } fragment F on User { ${aliases(16)} }`, {}, user.token);
+    expect(many.errors?.[0].message).toMatch(new RegExp(`aliases: ${max + 1} .* at most ${max}`));
+    // Half the limit in a fragment, spread twice under an aliased field: one over.
+    const spread = await t.gql(`{ viewer { ...F } v2: viewer { ...F } } fragment F on User { ${aliases(max / 2)} }`, {}, user.token);
     expect(codeOf(spread)).toBe('QUERY_TOO_COMPLEX');
-    const fine = await t.gql(`{ viewer { ${aliases(30)} } }`, {}, user.token);
+    const fine = await t.gql(`{ viewer { ${aliases(max)} } }`, {}, user.token);
     expect(fine.errors).toBeUndefined();
   });
 
   it('refuses more root fields than the limit', async () => {
     const roots = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? 'viewer { id }' : `v${i}: viewer { id }`)).join(' ');
-    const many = await t.gql(`{ ${roots(21)} }`, {}, user.token);
+    const max = t.config.queryLimits.rootFields;
+    const many = await t.gql(`{ ${roots(max + 1)} }`, {}, user.token);
     expect(many.errors?.map((e) => e.extensions?.code)).toContain('QUERY_TOO_COMPLEX');
-    expect(many.errors?.map((e) => e.message).join()).toMatch(/root fields: 21 .* at most 20/);
+    expect(many.errors?.map((e) => e.message).join()).toMatch(new RegExp(`root fields: ${max + 1} .* at most ${max}`));
+  });
+
+  it('refuses the whole request when an argument cannot be priced, so no field runs unpriced', async () => {
+    // A malformed global id beside a query over the limit: neither runs.
+    const res = await raw(
+      'query($n: Int!) { node(id: "not-a-global-id") { id } viewer { projects(first: $n) { edges { node { issues(first: $n) { edges { node { comments(first: $n) { edges { node { body } } } } } } } } } } }',
+      { n: 100 },
+      user.token,
+    );
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('returns the computed cost and the limit in extensions on every executed response', async () => {

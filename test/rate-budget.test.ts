@@ -92,6 +92,22 @@ describe('cost budgets across replicas (Redis)', () => {
   });
 });
 
+describe('cost budgets when Redis is away', () => {
+  it('let requests through rather than failing them', async () => {
+    // Nothing listens on port 1: every count fails after ioredis' retries.
+    const t = await startTestApp({ REDIS_URL: 'redis://127.0.0.1:1', RATE_BUDGET_PER_ADDRESS: '1' });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await post(t, '{ __typename }');
+        expect(res.status).toBe(200);
+        expect(res.body.errors).toBeUndefined();
+      }
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});
+
 describe('email lookups are rationed', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -53,6 +53,9 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly prefix = 'trackr:rl:',
   ) {
     this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // While Redis is away each command fails and its caller decides (the login throttle refuses,
+    // the cost budget lets through); the connection's own error events are no news on top of that.
+    this.redis.on('error', () => undefined);
   }
 
   async hit(key: string, limit: Limit, amount = 1): Promise<LimitState> {

@@ -7,6 +7,7 @@
 // Hand-written rather than graphql-armor: armor's rejections reach the client as HTTP 200 without
 // a code unless each plugin is rewired to report them, it has no root-field limit, and its cost and
 // depth limits cannot see page sizes given in variables (Pothos' complexity plugin does).
+import { PothosValidationError } from '@pothos/core';
 import { complexityFromQuery, ComplexityErrorKind, type ComplexityResult } from '@pothos/plugin-complexity';
 import {
   GraphQLError,
@@ -24,6 +25,7 @@ import type { RateLimiter } from '../auth/rate-limit.js';
 import type { Config, QueryLimits } from '../config.js';
 import { complexityError } from './complexity.js';
 import type { GraphQLContext } from './context.js';
+import { badInput } from './input-bounds.js';
 import { spendBudget } from './rate-budget.js';
 
 const tooComplex = (message: string) => new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
@@ -99,9 +101,13 @@ function price(
     );
     return { cost };
   } catch (error) {
-    // Our bounds carry a code; graphql-js' variable errors do not, and execution reports them.
+    // Our bounds carry a code. Pothos' argument errors (a malformed global id, say) would otherwise
+    // fail only in their own field while the other root fields ran unpriced: the whole request is
+    // refused. graphql-js' variable errors execution refuses itself, before any resolver runs.
     if (error instanceof GraphQLError && error.extensions.code) return { error };
-    return null;
+    if (error instanceof PothosValidationError) return { error: badInput(error.message) };
+    if (error instanceof GraphQLError) return null;
+    throw error;
   }
 }
 

@@ -18,17 +18,25 @@ function budgetOf(config: Config['rateBudget'], context: Pick<GraphQLContext, 'v
 /**
  * Spends `cost` from the caller's budget; a RATE_LIMITED error (HTTP 429 with Retry-After) when the
  * window's spending, this request included, is over it. A refused request still counts: a client
- * that keeps hammering stays refused until the window ends.
+ * that keeps hammering stays refused until the window ends. When the counters cannot be reached
+ * the request goes ahead (logged): budgets protect the service, they must not stop it.
  */
 export async function spendBudget(
   limiter: RateLimiter,
   config: Config['rateBudget'],
-  context: Pick<GraphQLContext, 'viewer' | 'client'>,
+  context: Pick<GraphQLContext, 'viewer' | 'client' | 'logger'>,
   cost: number,
 ): Promise<GraphQLError | null> {
   const budget = budgetOf(config, context);
   if (!budget) return null;
-  const state = await limiter.hit(budget.key, budget.limit, Math.max(1, Math.ceil(cost)));
+  let state;
+  try {
+    state = await limiter.hit(budget.key, budget.limit, Math.max(1, Math.ceil(cost)));
+  } catch (error) {
+    // Budgets fail open: Redis being away must not take every request down with it.
+    context.logger.warn({ err: error }, 'rate budget unavailable; request let through');
+    return null;
+  }
   if (state.count <= budget.limit.max) return null;
   return new GraphQLError(
     `Rate budget exceeded: ${budget.limit.max} cost units per ${budget.limit.windowSeconds} s; retry in ${state.retryAfterSeconds} s`,

@@ -12,6 +12,8 @@ import { inject } from 'vitest';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
 import { workerDatabaseUrl } from './db.js';
 
+const REDIS_PREFIX = `trackr-test:${randomBytes(6).toString('hex')}:`;
+
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
 export type TestApp = {
@@ -57,8 +59,9 @@ export async function startTestApp(
   const logger = logs ? createLogger(config.logLevel, { write: (line: string) => void logs.push(line) }) : createLogger(config.logLevel);
   const db = await openDatabase({ ...config, onQuery: options.onQuery }, logger);
   const tokens = new TokenService(config.jwt);
-  // Redis is shared with other runs: this app's counters get keys of their own (replicas in one test share a prefix).
-  const rateLimiter = createRateLimiter(config.redisUrl, options.redisPrefix ?? `trackr-test:${randomBytes(6).toString('hex')}:`);
+  // Redis is shared with other runs and sessions: this test file's apps (replicas of one another)
+  // share keys of their own.
+  const rateLimiter = createRateLimiter(config.redisUrl, options.redisPrefix ?? REDIS_PREFIX);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
   const app = await createApp({
     prisma: db.prisma,
