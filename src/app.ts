@@ -8,6 +8,7 @@ import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
+import { realtimePlugins } from './graphql/realtime-plugins.js';
 
 export type { AppDeps };
 /** What the Node adapter adds to each request: the socket, for the client address. */
@@ -134,6 +135,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       tokenLimit,
       variableDepthLimit,
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
+      ...realtimePlugins(),
     ],
   });
 }

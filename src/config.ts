@@ -46,6 +46,14 @@ const envSchema = z.object({
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).optional(),
+  // Realtime (src/events, src/graphql/subscriptions.ts)
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  REALTIME_CHANNEL_PREFIX: z.string().min(1).max(100).default('trackr:'),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(100),
+  SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(15_000),
 });
 
 export type Config = {
@@ -72,8 +80,20 @@ export type Config = {
   trustProxy: boolean;
   /** How many proxies in front of us append to X-Forwarded-For: the client is that many entries from the right. */
   trustedProxyHops: number;
+  /** Subscriptions: replay window, relay polling, Redis channel prefix, limits, keep-alives. */
+  realtime: RealtimeConfig;
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
+};
+
+export type RealtimeConfig = {
+  retentionHours: number;
+  pollMs: number;
+  channelPrefix: string;
+  maxPerConnection: number;
+  maxPerUser: number;
+  recheckSeconds: number;
+  keepAliveMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -118,6 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     trustProxy: e.TRUST_PROXY === 'true',
     trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? 1,
+    realtime: {
+      retentionHours: e.OUTBOX_RETENTION_HOURS,
+      pollMs: e.OUTBOX_POLL_MS,
+      channelPrefix: e.REALTIME_CHANNEL_PREFIX,
+      maxPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+      recheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+    },
     warnings,
   };
 }
