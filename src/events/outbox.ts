@@ -63,7 +63,10 @@ export type PublishedEvent = {
   occurredAt: string;
 };
 
-/** The outbox columns a relayed event is made of, as plain SQL reads them. */
+/**
+ * The outbox columns a relayed event is made of, as plain SQL reads them. `seq` comes out as text:
+ * order by the table's column (`ORDER BY o.seq`), never by the bare name, which means this text.
+ */
 export const EVENT_COLUMNS = `seq::text AS seq, type, project_id AS "projectId", issue_id AS "issueId", comment_id AS "commentId",
   user_id AS "userId", actor_id AS "actorId", coalesce(changed_fields, '{}') AS "changedFields", created_at AS "occurredAt"`;
 

@@ -85,8 +85,8 @@ export async function startRealtime({ db, config, logger, redisUrl, databaseUrl 
     },
     async replay({ projectId, issueId }, since) {
       const { rows } = await db.pool.query<Parameters<typeof toPublished>[0]>(
-        `SELECT ${EVENT_COLUMNS} FROM outbox_events
-          WHERE project_id = $1 AND seq > $2 ${issueId ? 'AND issue_id = $3' : ''} ORDER BY seq LIMIT ${MAX_REPLAY + 1}`,
+        `SELECT ${EVENT_COLUMNS} FROM outbox_events o
+          WHERE project_id = $1 AND o.seq > $2 ${issueId ? 'AND issue_id = $3' : ''} ORDER BY o.seq LIMIT ${MAX_REPLAY + 1}`,
         issueId ? [projectId, since.toString(), issueId] : [projectId, since.toString()],
       );
       return rows.map(toPublished);

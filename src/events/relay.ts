@@ -99,7 +99,7 @@ export class Relay {
         return false;
       }
       const { rows } = await client.query<Parameters<typeof toPublished>[0] & { id: string }>(
-        `SELECT id, ${EVENT_COLUMNS} FROM outbox_events WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY seq LIMIT ${BATCH}`,
+        `SELECT id, ${EVENT_COLUMNS} FROM outbox_events o WHERE published_at IS NULL AND o.seq IS NOT NULL ORDER BY o.seq LIMIT ${BATCH}`,
       );
       const events: PublishedEvent[] = rows.map(({ id: _id, ...row }) => toPublished(row));
       await this.options.bus.publish(events);
