@@ -114,7 +114,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
+  // dispose() returns void or a promise, depending on the client's state.
+  await Promise.all(clients.map((client) => Promise.resolve(client.dispose())));
   await Promise.all([a?.stop(), b?.stop()]);
 }, 60_000);
 
