@@ -101,9 +101,9 @@ export class Relay {
       const { rows } = await client.query<Parameters<typeof toPublished>[0] & { id: string }>(
         `SELECT id, ${EVENT_COLUMNS} FROM outbox_events o WHERE published_at IS NULL AND o.seq IS NOT NULL ORDER BY o.seq LIMIT ${BATCH}`,
       );
-      const events: PublishedEvent[] = rows.map(({ id: _id, ...row }) => toPublished(row));
-      await this.options.bus.publish(events);
       if (rows.length) {
+        const events: PublishedEvent[] = rows.map(({ id: _id, ...row }) => toPublished(row));
+        await this.options.bus.publish(events);
         await client.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
       }
       // nextval over the rows already in insertion order (a LIMITed subquery is not flattened).

@@ -41,7 +41,8 @@ export function serveWebSockets(server: Server, app: App, realtime: Realtime): {
       execute: (args) => (args.rootValue as Envelope).execute(args),
       subscribe: (args) => (args.rootValue as Envelope).subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= realtime.config.maxPerConnection) {
+        // graphql-ws has already registered this operation's id: it counts itself.
+        if (Object.keys(ctx.subscriptions).length > realtime.config.maxPerConnection) {
           const message = `At most ${realtime.config.maxPerConnection} subscriptions per connection; complete one first`;
           return [new GraphQLError(message, { extensions: { code: 'RATE_LIMITED' } })];
         }

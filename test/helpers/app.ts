@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { inject } from 'vitest';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
 import { workerDatabaseUrl } from './db.js';
+import { startRealtime, type Realtime } from '../../src/events/realtime.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 
@@ -19,6 +20,8 @@ export type TestApp = {
   db: Database;
   config: Config;
   tokens: TokenService;
+  /** Only with `{ realtime: true }`: the subscriptions' relay, hub and limits. */
+  realtime?: Realtime;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -35,7 +38,10 @@ export type GqlResponse<T> = {
   errors?: { message: string; path?: string[]; extensions?: { code?: string } }[];
 };
 
-export async function startTestApp(env: Record<string, string> = {}, options: { onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { onQuery?: (sql: string) => void; realtime?: boolean } = {},
+): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: await workerDatabaseUrl(),
@@ -54,7 +60,11 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const tokens = new TokenService(config.jwt);
   const rateLimiter = createRateLimiter(config.redisUrl);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
+  const realtime = options.realtime
+    ? await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl })
+    : undefined;
   const app = await createApp({
+    realtime,
     prisma: db.prisma,
     config,
     tokens,
@@ -68,6 +78,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     db,
     config,
     tokens,
+    realtime,
     async gql(query, variables = {}, token, headers = {}) {
       const response = await app.fetch('http://trackr.test/graphql', {
         method: 'POST',
@@ -78,6 +89,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
     },
     close: async () => {
+      await realtime?.close('test over');
       await rateLimiter.close();
       await db.close();
     },

@@ -156,9 +156,9 @@ export function ws(client: Client, query: string, variables: object): Stream {
 }
 
 /** Waits until `condition` holds (a deadline only guards against hanging; nothing is timed). */
-export async function until(condition: () => boolean, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
