@@ -8,6 +8,7 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { App } from '../app.js';
+import { AppError } from '../domain/errors.js';
 import type { Realtime } from '../events/realtime.js';
 
 /** WebSocket close code for "server restarting" (RFC 6455 registry: 1012 Service Restart). */
@@ -64,8 +65,9 @@ export function serveWebSockets(server: Server, app: App, realtime: Realtime): {
         try {
           contextValue = await contextFactory();
         } catch (error) {
-          const code = (error as { code?: string }).code ?? 'UNAUTHENTICATED';
-          return [new GraphQLError((error as Error).message, { extensions: { code } })];
+          // An expected failure (a bad or revoked token) keeps its code; anything else is not the client's to see.
+          if (error instanceof AppError) return [new GraphQLError(error.message, { extensions: { code: error.code } })];
+          throw error;
         }
         const args: ExecutionArgs = {
           schema,
