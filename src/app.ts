@@ -13,6 +13,7 @@ import { schema } from './graphql/schema.js';
 import { useHttpHygiene } from './http/hygiene.js';
 import { setRequestId, useRequestScope } from './http/request-scope.js';
 import { trustedDocuments } from './graphql/trusted-documents.js';
+import { realtimePlugins } from './graphql/realtime-plugins.js';
 
 export type { AppDeps };
 /** What the Node adapter adds to each request: the socket, for the client address. */
@@ -145,6 +146,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       useSchemaPrivacy(config),
       trustedDocuments(config.trustedDocuments),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
+      ...realtimePlugins(),
     ],
   });
 }

@@ -67,6 +67,14 @@ const envSchema = z.object({
   INTROSPECTION: z.enum(['true', 'false']).optional(),
   TRUSTED_DOCUMENTS: z.enum(['off', 'allowed', 'required']).default('off'),
   TRUSTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
+  // Realtime (src/events, src/graphql/subscriptions.ts)
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  REALTIME_CHANNEL_PREFIX: z.string().min(1).max(100).default('trackr:'),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).default(20),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(100),
+  SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().int().min(1).default(60),
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(15_000),
 });
 
 export type Config = {
@@ -121,6 +129,8 @@ export type Config = {
    * nothing else; the manifest is codegen's persisted-documents.json (hash -> document).
    */
   trustedDocuments: { mode: 'off' | 'allowed' | 'required'; manifestPath?: string };
+  /** Subscriptions: replay window, relay polling, Redis channel prefix, limits, keep-alives. */
+  realtime: RealtimeConfig;
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -134,6 +144,16 @@ export type QueryLimits = {
   listLength: number;
   filterConditions: number;
   searchLength: number;
+};
+
+export type RealtimeConfig = {
+  retentionHours: number;
+  pollMs: number;
+  channelPrefix: string;
+  maxPerConnection: number;
+  maxPerUser: number;
+  recheckSeconds: number;
+  keepAliveMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -201,6 +221,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: {
       mode: e.TRUSTED_DOCUMENTS,
       manifestPath: e.TRUSTED_DOCUMENTS_MANIFEST ? resolve(e.TRUSTED_DOCUMENTS_MANIFEST) : undefined,
+    },
+    realtime: {
+      retentionHours: e.OUTBOX_RETENTION_HOURS,
+      pollMs: e.OUTBOX_POLL_MS,
+      channelPrefix: e.REALTIME_CHANNEL_PREFIX,
+      maxPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+      recheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
     },
     warnings,
   };

@@ -14,6 +14,8 @@ import { sessionCheck } from './auth/viewer.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { createApp } from './app.js';
+import { startRealtime } from './events/realtime.js';
+import { serveWebSockets } from './graphql/websocket.js';
 
 // Prisma's query compiler is WebAssembly that runs once per query shape (its plans are cached).
 // V8's optimising tier would still recompile it in the background into ~60 MB of machine code;
@@ -45,7 +47,9 @@ async function main(): Promise<void> {
   }
 
   const rateLimiter = createRateLimiter(config.redisUrl);
+  const realtime = await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl });
   const app = await createApp({
+    realtime,
     prisma: db.prisma,
     config,
     tokens: new TokenService(config.jwt),
@@ -58,6 +62,7 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const connections = drainable(server);
+  const webSockets = serveWebSockets(server, app, realtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -82,6 +87,8 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    // Open streams would keep the server from closing: end them with a reason clients can act on.
+    await webSockets.close('The server is shutting down; reconnect to resume with your last eventId');
     await connections.drain();
     // Only now: the last request may still have needed the database.
     await db.close();

@@ -18,8 +18,27 @@ export function bearerToken(authorization: string | null | undefined): string | 
 /** Whether the session a token names is still live for an active user at the token's version. */
 export type SessionCheck = (claims: AccessClaims) => Promise<boolean>;
 
+/** What a live session is: not logged out, its user active and at the token's version. */
+const LIVE_SESSION = 's.revoked_at IS NULL AND u.is_active';
 const LIVE_SESSION_SQL = `SELECT 1 FROM refresh_sessions s JOIN users u ON u.id = s.user_id
-  WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.is_active AND u.token_version = $3`;
+  WHERE s.id = $1 AND s.user_id = $2 AND ${LIVE_SESSION} AND u.token_version = $3`;
+const LIVE_SESSIONS_SQL = `SELECT s.id::text AS id, s.user_id::text AS user_id, u.token_version FROM refresh_sessions s
+  JOIN users u ON u.id = s.user_id WHERE s.id = ANY($1::uuid[]) AND ${LIVE_SESSION}`;
+
+/**
+ * The session check for many tokens in one statement (subscriptions re-check every subscriber on
+ * every event): for each, whether its session is live, as sessionCheck would answer.
+ */
+export async function liveSessions(db: Pick<Database, 'pool'>, claims: readonly AccessClaims[]): Promise<boolean[]> {
+  const { rows } = await db.pool.query<{ id: string; user_id: string; token_version: number }>(LIVE_SESSIONS_SQL, [
+    [...new Set(claims.map((c) => c.sessionId))],
+  ]);
+  const live = new Map(rows.map((row) => [row.id, row]));
+  return claims.map((c) => {
+    const row = live.get(c.sessionId);
+    return row?.user_id === c.userId && row.token_version === c.tokenVersion;
+  });
+}
 
 /**
  * The session check every authenticated request runs, as one plain prepared statement: through

@@ -9,6 +9,7 @@ import type { ClientInfo } from '../services/sessions.js';
 import { bearerToken, resolveViewer, type SessionCheck, type Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Actor } from '../services/access.js';
+import type { Realtime } from '../events/realtime.js';
 
 /** What createApp needs; built once per process. */
 export type AppDeps = {
@@ -22,6 +23,8 @@ export type AppDeps = {
   throttle: LoginThrottle;
   /** Answers /ready: true when the database is reachable. */
   isReady?: () => Promise<boolean>;
+  /** Subscriptions (src/events/realtime.ts); without it, subscribing is refused. */
+  realtime?: Realtime;
 };
 
 export type GraphQLContext = {
@@ -36,6 +39,11 @@ export type GraphQLContext = {
   throttle: LoginThrottle;
   /** Password checks done in this request; see spendPasswordCheck. */
   passwordChecks: number;
+  realtime?: Realtime;
+  /** The Authorization header's token (subscriptions verify it again on every event). */
+  token?: string;
+  /** Last-Event-ID of an SSE reconnect: where a subscription without `since` resumes. */
+  lastEventId?: string;
 };
 
 /** The context of a field that requires a logged-in viewer (`t.withAuth({ authenticated: true })`). */
@@ -62,7 +70,8 @@ function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): 
 }
 
 export async function createContext(deps: AppDeps, request: Request, requestId: string, peer?: string): Promise<GraphQLContext> {
-  const viewer = await resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.sessionIsLive);
+  const token = bearerToken(request.headers.get('authorization'));
+  const viewer = await resolveViewer(token, deps.tokens, deps.sessionIsLive);
   const context: GraphQLContext = {
     prisma: deps.prisma,
     config: deps.config,
@@ -74,6 +83,9 @@ export async function createContext(deps: AppDeps, request: Request, requestId: 
     client: clientInfo(deps, request, peer),
     throttle: deps.throttle,
     passwordChecks: 0,
+    realtime: deps.realtime,
+    token,
+    lastEventId: request.headers.get('last-event-id') ?? undefined,
   };
   return context;
 }

@@ -17,10 +17,14 @@ import { brandWithType, PothosValidationError, type SchemaTypes } from '@pothos/
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import DataLoader from 'dataloader';
 import type { GraphQLResolveInfo } from 'graphql';
+import type { AccessClaims } from '../auth/tokens.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { PrismaClient } from '../db/client.js';
 import { idOf, type IssueId, type ProjectId, type UserId } from '../domain/ids.js';
-import type { Issue, Project, ProjectRole, User } from '../generated/prisma/client.js';
+import type { ProjectAccess } from '../domain/permissions.js';
+import type { Comment, Issue, Project, ProjectMember, ProjectRole, User } from '../generated/prisma/client.js';
+import { projectAccesses } from '../services/access.js';
+import { withColumns } from '../services/db.js';
 import { findIssues, findIssuesByKey, issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
 import { findProjects } from '../services/projects.js';
 import { findUsers } from '../services/users.js';
@@ -155,4 +159,55 @@ export async function loadNodes(
   ]);
   let next = 0;
   return ids.map((id, i) => (batched(id.typename) ? loaded[i] : restNodes[next++]));
+}
+
+/**
+ * Lookups for one relayed event, shared by every subscriber of this process it is delivered to:
+ * one statement per selection (and one membership and one session check) for the event, however
+ * many subscribers. Rows are read within the event's project; whether each subscriber may see
+ * that project is checked (`access`) before anything is resolved for them.
+ */
+export type EventLoaders = {
+  access: DataLoader<string, ProjectAccess>;
+  session: DataLoader<AccessClaims, boolean, string>;
+  issue: LookupLoader<string, Issue>;
+  comment: LookupLoader<string, Comment>;
+  user: LookupLoader<string, User>;
+  member: LookupLoader<string, ProjectMember>;
+};
+
+export type EventLoaderDeps = { prisma: PrismaClient; liveSessions: (claims: readonly AccessClaims[]) => Promise<boolean[]> };
+
+/** Matches rows (by `key`) back to the keys asked for; null for each not found. */
+const inOrder = <Row>(keys: readonly string[], rows: Row[], key: (row: Row) => string): (Row | null)[] => {
+  const found = new Map(rows.map((row) => [key(row), row]));
+  return keys.map((k) => found.get(k) ?? null);
+};
+
+export function createEventLoaders({ prisma, liveSessions }: EventLoaderDeps, projectId: string): EventLoaders {
+  const ids = (keys: readonly string[]) => ({ in: [...new Set(keys)] });
+  return {
+    access: new DataLoader((userIds) => projectAccesses(prisma, projectId, userIds)),
+    session: new DataLoader((claims) => liveSessions(claims), { cacheKeyFn: (claims) => claims.sessionId }),
+    issue: perSelection(async (keys: readonly string[], query) =>
+      inOrder(keys, await prisma.issue.findMany({ ...withColumns(query, { id: true }), where: { id: ids(keys), projectId } }), (r) => r.id),
+    ),
+    comment: perSelection(async (keys: readonly string[], query) =>
+      inOrder(
+        keys,
+        await prisma.comment.findMany({ ...withColumns(query, { id: true }), where: { id: ids(keys), issue: { projectId } } }),
+        (r) => r.id,
+      ),
+    ),
+    user: perSelection(async (keys: readonly string[], query) =>
+      inOrder(keys, await prisma.user.findMany({ ...withColumns(query, { id: true }), where: { id: ids(keys) } }), (r) => r.id),
+    ),
+    member: perSelection(async (keys: readonly string[], query) =>
+      inOrder(
+        keys,
+        await prisma.projectMember.findMany({ ...withColumns(query, { userId: true }), where: { userId: ids(keys), projectId } }),
+        (r) => r.userId,
+      ),
+    ),
+  };
 }

@@ -15,8 +15,12 @@ import './types/label.js';
 import './types/comment.js';
 import './types/issue-event.js';
 import './types/search.js';
+import './types/activity.js';
 
 builder.queryType({ description: 'Reads. Lists are Relay connections; lookups return null for what you cannot see.' });
+builder.subscriptionType({
+  description: 'Live changes, over SSE (this endpoint, Accept: text/event-stream) or WebSocket (graphql-ws, same path).',
+});
 builder.mutationType({ description: 'Writes. Each takes one `input` and returns a union of its payload and typed errors.' });
 
 export const schema = builder.toSchema({ sortSchema: true });

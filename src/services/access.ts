@@ -19,6 +19,19 @@ export async function projectAccess(db: Db, viewer: Viewer, projectId: string): 
   return { userId: viewer.id, role: membership && !membership.project.deletedAt ? membership.role : null };
 }
 
+/**
+ * projectAccess for many users of one project in one statement: what a subscription checks for
+ * each of its subscribers on every event (one query per event, not per subscriber).
+ */
+export async function projectAccesses(db: Db, projectId: string, userIds: readonly string[]): Promise<ProjectAccess[]> {
+  const rows = await db.projectMember.findMany({
+    where: { projectId, userId: { in: [...new Set(userIds)] }, project: { deletedAt: null } },
+    select: { userId: true, role: true },
+  });
+  const roles = new Map(rows.map((row) => [row.userId, row.role]));
+  return userIds.map((userId) => ({ userId, role: roles.get(userId) ?? null }));
+}
+
 /** The viewer's standing in the project after asserting `action`: NotFoundError if hidden, ForbiddenError if not allowed. */
 export async function authorize(
   db: Db,

@@ -10,6 +10,7 @@ import type { Comment } from '../generated/prisma/client.js';
 import { authorize, type Actor } from './access.js';
 import type { Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
+import { recordEvents } from '../events/outbox.js';
 
 /** The longest comment body, in characters (UTF-16 code units, as JavaScript and GraphQL count them) after trimming. */
 export const COMMENT_BODY_MAX = 65_536;
@@ -44,6 +45,8 @@ export async function addComment({ prisma, viewer }: Actor, input: z.input<typeo
           const parentId = data.parentId ? await threadRoot(tx, data.issueId, data.parentId) : null;
           const comment = await tx.comment.create({ data: { issueId: data.issueId, authorId: viewer.id, body: data.body, parentId } });
           await tx.issueEvent.create({ data: { issueId: data.issueId, actorId: viewer.id, type: 'COMMENTED', toValue: comment.id } });
+          const event = { type: 'COMMENT_ADDED', projectId: issue.projectId, issueId: data.issueId, commentId: comment.id } as const;
+          await recordEvents(tx, viewer.id, [event]);
           return comment;
         },
       },
@@ -61,11 +64,13 @@ async function threadRoot(db: Db, issueId: string, parentId: CommentId): Promise
 /** What a comment's `body` shows: the text, withheld (empty) once the comment is deleted. */
 export const shownBody = (comment: Pick<Comment, 'body' | 'deletedAt'>): string => (comment.deletedAt ? '' : comment.body);
 
-/** A visible comment after asserting `action` on it (its author counts as its creator). */
-async function requireComment(db: Db, viewer: Viewer, { id, action }: { id: CommentId; action: Action }): Promise<Comment> {
+/** A visible comment after asserting `action` on it (its author counts as its creator), with its project. */
+async function requireComment(db: Db, viewer: Viewer, { id, action }: { id: CommentId; action: Action }) {
   const comment = await db.comment.findFirst({
     where: { id, ...visibleComments(viewer.id) },
-    include: { issue: { select: { project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } } } },
+    include: {
+      issue: { select: { projectId: true, project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } } } },
+    },
   });
   if (!comment) throw new NotFoundError('Comment');
   assertCan({ userId: viewer.id, role: comment.issue.project.members[0].role }, action, 'Comment', { createdBy: comment.authorId });
@@ -77,14 +82,17 @@ const updateCommentInput = z.object({ id: idField<'Comment'>(), body });
 /** Edits a live comment; needs `comment.update` (its author only); a deleted one is NotFoundError. */
 export async function updateComment({ prisma, viewer }: Actor, input: z.input<typeof updateCommentInput>): Promise<Comment> {
   const data = parseInput(updateCommentInput, input);
-  await requireComment(prisma, viewer, { id: data.id, action: 'comment.update' });
-  // Only while still live, so a delete landing after the check cannot be followed by an edit of its hidden text.
-  const [comment] = await prisma.comment.updateManyAndReturn({
-    where: { id: data.id, deletedAt: null },
-    data: { body: data.body, editedAt: new Date() },
+  const { issueId, issue } = await requireComment(prisma, viewer, { id: data.id, action: 'comment.update' });
+  return prisma.$transaction(async (tx) => {
+    // Only while still live, so a delete landing after the check cannot be followed by an edit of its hidden text.
+    const [comment] = await tx.comment.updateManyAndReturn({
+      where: { id: data.id, deletedAt: null },
+      data: { body: data.body, editedAt: new Date() },
+    });
+    if (!comment) throw new NotFoundError('Comment');
+    await recordEvents(tx, viewer.id, [{ type: 'COMMENT_EDITED', projectId: issue.projectId, issueId, commentId: comment.id }]);
+    return comment;
   });
-  if (!comment) throw new NotFoundError('Comment');
-  return comment;
 }
 
 /**
@@ -92,8 +100,11 @@ export async function updateComment({ prisma, viewer }: Actor, input: z.input<ty
  * root with live replies becomes a placeholder. Deleting it again is NotFoundError.
  */
 export async function deleteComment({ prisma, viewer }: Actor, id: CommentId): Promise<void> {
-  await requireComment(prisma, viewer, { id, action: 'comment.delete' });
-  // Only while still live: of two concurrent deletes one is NotFoundError, and the first deletion time stays.
-  const { count } = await prisma.comment.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
-  if (count === 0) throw new NotFoundError('Comment');
+  const { issueId, issue } = await requireComment(prisma, viewer, { id, action: 'comment.delete' });
+  await prisma.$transaction(async (tx) => {
+    // Only while still live: of two concurrent deletes one is NotFoundError, and the first deletion time stays.
+    const { count } = await tx.comment.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+    if (count === 0) throw new NotFoundError('Comment');
+    await recordEvents(tx, viewer.id, [{ type: 'COMMENT_DELETED', projectId: issue.projectId, issueId, commentId: id }]);
+  });
 }

@@ -12,6 +12,7 @@ import { authorize, type Actor } from './access.js';
 import { withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
 import { findProjects } from './projects.js';
+import { recordEvents, type EventType } from '../events/outbox.js';
 import { issueOrderBy, issuesBeyond, issueWhere, mentionsArchived, type IssueFilter, type IssueOrder } from './issue-filter.js';
 
 export const ISSUE_KEY = /^([A-Z][A-Z0-9]{1,9})-([1-9][0-9]{0,8})$/;
@@ -258,6 +259,7 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
             },
           });
           await tx.issueEvent.create({ data: { issueId: issue.id, actorId: viewer.id, type: 'CREATED' } });
+          await recordEvents(tx, viewer.id, [{ type: 'ISSUE_CREATED', projectId: data.projectId, issueId: issue.id }]);
           return issue;
         },
       },
@@ -492,8 +494,13 @@ async function applyChanges(
   if (added.length) await tx.issueLabel.createMany({ data: added.map((labelId) => ({ issueId: id, labelId })) });
   if (removed.length) await tx.issueLabel.deleteMany({ where: { issueId: id, labelId: { in: removed } } });
   await tx.issueEvent.createMany({ data: events.map((e) => ({ ...e, issueId: id, actorId: viewer.id })) });
+  const changedFields = [...changes.map((c) => FIELD_NAMES[c.field] ?? c.field), ...(added.length || removed.length ? ['labels'] : [])];
+  await recordEvents(tx, viewer.id, [{ type: 'ISSUE_UPDATED', projectId, issueId: id, changedFields }]);
   return tx.issue.update({ ...query, where: { id }, data: { ...update, version: { increment: 1 } } });
 }
+
+/** The GraphQL names of the columns whose names differ, for ISSUE_UPDATED's changed fields. */
+const FIELD_NAMES: Record<string, string> = { assigneeId: 'assignee', parentId: 'parent' };
 
 /** The history entry for a label put on (LABEL_ADDED) or taken off (LABEL_REMOVED) an issue. */
 export function labelEvent(type: 'LABEL_ADDED' | 'LABEL_REMOVED', labelId: string) {
@@ -502,37 +509,49 @@ export function labelEvent(type: 'LABEL_ADDED' | 'LABEL_REMOVED', labelId: strin
     : { type, field: 'labels', fromValue: labelId, toValue: null };
 }
 
-/** Sets `data` and records `type` only if the issue is still in state `from`; otherwise a no-op. */
+type StateChange = 'ARCHIVED' | 'UNARCHIVED' | 'DELETED' | 'RESTORED';
+const OUTBOX_TYPE: Record<StateChange, EventType> = {
+  ARCHIVED: 'ISSUE_ARCHIVED',
+  UNARCHIVED: 'ISSUE_UNARCHIVED',
+  DELETED: 'ISSUE_DELETED',
+  RESTORED: 'ISSUE_RESTORED',
+};
+
+/** Sets `data` and records `type` (history and outbox) only if the issue is still in state `from`; otherwise a no-op. */
 async function recordAndSet(
   { prisma, viewer }: Actor,
-  change: { id: IssueId; type: IssueEventType; from: Prisma.IssueWhereInput; data: Prisma.IssueUncheckedUpdateInput },
+  change: { issue: IssueStanding; type: StateChange; from: Prisma.IssueWhereInput; data: Prisma.IssueUncheckedUpdateInput },
   query?: object,
 ): Promise<Issue> {
-  const { id, type, from, data } = change;
+  const { issue, type, from, data } = change;
+  const id = issue.id;
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.issue.updateMany({ where: { id, ...from }, data: { ...data, version: { increment: 1 } } });
-    if (count === 1) await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
+    if (count === 1) {
+      await tx.issueEvent.create({ data: { issueId: id, actorId: viewer.id, type } });
+      await recordEvents(tx, viewer.id, [{ type: OUTBOX_TYPE[type], projectId: issue.projectId, issueId: id }]);
+    }
     return tx.issue.findUniqueOrThrow({ ...query, where: { id } });
   });
 }
 
 /** Archives or unarchives an issue (archived issues leave default lists); needs `issue.update`. */
 export async function setIssueArchived(actor: Actor, { id, archived }: { id: IssueId; archived: boolean }, query?: object): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.update' });
+  const issue = await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.update' });
   const change = archived
     ? { type: 'ARCHIVED' as const, from: { archivedAt: null }, data: { archivedAt: new Date() } }
     : { type: 'UNARCHIVED' as const, from: { archivedAt: { not: null } }, data: { archivedAt: null } };
-  return recordAndSet(actor, { id, ...change }, query);
+  return recordAndSet(actor, { issue, ...change }, query);
 }
 
 /** Deletes an issue (soft: restorable); needs `issue.delete` (admins, and members on their own reports). */
 export async function deleteIssue(actor: Actor, id: IssueId): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete' });
-  return recordAndSet(actor, { id, type: 'DELETED', from: { deletedAt: null }, data: { deletedAt: new Date() } });
+  const issue = await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete' });
+  return recordAndSet(actor, { issue, type: 'DELETED', from: { deletedAt: null }, data: { deletedAt: new Date() } });
 }
 
 /** Brings a deleted issue back; needs `issue.delete`, like deleting it. */
 export async function restoreIssue(actor: Actor, id: IssueId, query?: object): Promise<Issue> {
-  await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete', deleted: true });
-  return recordAndSet(actor, { id, type: 'RESTORED', from: { deletedAt: { not: null } }, data: { deletedAt: null } }, query);
+  const issue = await requireIssue(actor.prisma, actor.viewer, { id, action: 'issue.delete', deleted: true });
+  return recordAndSet(actor, { issue, type: 'RESTORED', from: { deletedAt: { not: null } }, data: { deletedAt: null } }, query);
 }

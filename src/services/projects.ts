@@ -14,6 +14,7 @@ import { ProjectRole as ProjectRoles } from '../generated/prisma/enums.js';
 import { authorize, lockProject, type Actor } from './access.js';
 import { cursorWithin, withColumns, type Db } from './db.js';
 import { createOnce, idempotencyKeyField } from './idempotency.js';
+import { recordEvents } from '../events/outbox.js';
 
 /** Escapes LIKE's wildcards so a search for `50%` means those characters. */
 export const escapeLike = (text: string | undefined) => text?.replace(/[\\%_]/g, '\\$&');
@@ -102,6 +103,10 @@ export async function transferProjectOwnership(
     if (!account?.is_active) throw ValidationError.field('newOwnerId', 'is a deactivated account');
     await tx.projectMember.update({ where: { id: target.id }, data: { role: 'OWNER' } });
     await tx.projectMember.update({ where: { projectId_userId: { projectId, userId: viewer.id } }, data: { role: 'ADMIN' } });
+    await recordEvents(tx, viewer.id, [
+      { type: 'MEMBER_ROLE_CHANGED', projectId, userId: newOwnerId },
+      { type: 'MEMBER_ROLE_CHANGED', projectId, userId: viewer.id },
+    ]);
     return tx.project.update({ where: { id: projectId }, data: { ownerId: newOwnerId } });
   });
 }
@@ -217,7 +222,12 @@ export async function addProjectMember(
   });
   if (!user) throw new NotFoundError('User');
   return uniqueOrConflict(
-    () => prisma.projectMember.create({ data: { projectId: data.projectId, userId: user.id, role: data.role } }),
+    () =>
+      prisma.$transaction(async (tx) => {
+        const member = await tx.projectMember.create({ data: { projectId: data.projectId, userId: user.id, role: data.role } });
+        await recordEvents(tx, viewer.id, [{ type: 'MEMBER_ADDED', projectId: data.projectId, userId: user.id }]);
+        return member;
+      }),
     'That user is already a member of the project',
   );
 }
@@ -295,6 +305,8 @@ export async function changeProjectMemberRole({ prisma, viewer }: Actor, input: 
     assertCan(access, manages(data.role), 'Project');
     const target = await manageableMember(tx, access, { projectId: data.projectId, userId: data.userId });
     if (target.role === 'OWNER' && data.role !== 'OWNER') await keepAnOwner(tx, data.projectId, target.userId);
+    if (target.role !== data.role)
+      await recordEvents(tx, viewer.id, [{ type: 'MEMBER_ROLE_CHANGED', projectId: data.projectId, userId: target.userId }]);
     return tx.projectMember.update({ where: { id: target.id }, data: { role: data.role } });
   });
 }
@@ -309,7 +321,7 @@ export async function removeProjectMember(actor: Actor, { projectId, userId }: {
   await authorize(prisma, { viewer, projectId, action: 'member.manage' });
   await prisma.$transaction(async (tx) => {
     const access = await lockAndAuthorize(tx, viewer, projectId);
-    await removeMembership(tx, await manageableMember(tx, access, { projectId, userId }));
+    await removeMembership(tx, viewer, await manageableMember(tx, access, { projectId, userId }));
   });
 }
 
@@ -321,17 +333,24 @@ export async function leaveProject({ prisma, viewer }: Actor, projectId: Project
     // Again under the lock: a concurrent leave or removal may have taken the membership already.
     await authorize(tx, { viewer, projectId, action: 'project.leave' });
     const membership = await tx.projectMember.findUniqueOrThrow({ where: { projectId_userId: { projectId, userId: viewer.id } } });
-    await removeMembership(tx, membership);
+    await removeMembership(tx, viewer, membership);
   });
 }
 
-async function removeMembership(tx: Prisma.TransactionClient, membership: ProjectMember): Promise<void> {
-  if (membership.role === 'OWNER') await keepAnOwner(tx, membership.projectId, membership.userId);
-  await tx.issue.updateMany({
-    where: { projectId: membership.projectId, assigneeId: membership.userId, closedAt: null },
+/** Removes the membership; its open issues lose their assignee. Recorded as done by `viewer`. */
+async function removeMembership(tx: Prisma.TransactionClient, viewer: Viewer, membership: ProjectMember): Promise<void> {
+  const { projectId, userId } = membership;
+  if (membership.role === 'OWNER') await keepAnOwner(tx, projectId, userId);
+  const unassigned = await tx.issue.updateManyAndReturn({
+    where: { projectId, assigneeId: userId, closedAt: null },
     data: { assigneeId: null },
+    select: { id: true },
   });
   await tx.projectMember.delete({ where: { id: membership.id } });
+  await recordEvents(tx, viewer.id, [
+    ...unassigned.map((issue) => ({ type: 'ISSUE_UPDATED' as const, projectId, issueId: issue.id, changedFields: ['assignee'] })),
+    { type: 'MEMBER_REMOVED', projectId, userId },
+  ]);
 }
 
 /** Members of a visible project, owners first, for a connection's `query`. */

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { inject } from 'vitest';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
 import { workerDatabaseUrl } from './db.js';
+import { startRealtime, type Realtime } from '../../src/events/realtime.js';
 
 const REDIS_PREFIX = `trackr-test:${randomBytes(6).toString('hex')}:`;
 
@@ -21,6 +22,8 @@ export type TestApp = {
   db: Database;
   config: Config;
   tokens: TokenService;
+  /** Only with `{ realtime: true }`: the subscriptions' relay, hub and limits. */
+  realtime?: Realtime;
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -39,7 +42,7 @@ export type GqlResponse<T> = {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { onQuery?: (sql: string) => void; redisPrefix?: string; logs?: string[] } = {},
+  options: { onQuery?: (sql: string) => void; redisPrefix?: string; logs?: string[]; realtime?: boolean } = {},
 ): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -63,7 +66,11 @@ export async function startTestApp(
   // share keys of their own.
   const rateLimiter = createRateLimiter(config.redisUrl, options.redisPrefix ?? REDIS_PREFIX);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
+  const realtime = options.realtime
+    ? await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl })
+    : undefined;
   const app = await createApp({
+    realtime,
     prisma: db.prisma,
     config,
     tokens,
@@ -77,6 +84,7 @@ export async function startTestApp(
     db,
     config,
     tokens,
+    realtime,
     async gql(query, variables = {}, token, headers = {}) {
       const response = await app.fetch('http://trackr.test/graphql', {
         method: 'POST',
@@ -87,6 +95,7 @@ export async function startTestApp(
       return { status: response.status, headers: response.headers, data: body.data, errors: body.errors };
     },
     close: async () => {
+      await realtime?.close('test over');
       await rateLimiter.close();
       await db.close();
     },

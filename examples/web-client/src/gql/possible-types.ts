@@ -1,6 +1,34 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "Activity": [
+      "CommentAdded",
+      "CommentDeleted",
+      "CommentEdited",
+      "IssueArchived",
+      "IssueCreated",
+      "IssueDeleted",
+      "IssueRestored",
+      "IssueUnarchived",
+      "IssueUpdated",
+      "MemberAdded",
+      "MemberRemoved",
+      "MemberRoleChanged"
+    ],
+    "ActivityEvent": [
+      "CommentAdded",
+      "CommentDeleted",
+      "CommentEdited",
+      "IssueArchived",
+      "IssueCreated",
+      "IssueDeleted",
+      "IssueRestored",
+      "IssueUnarchived",
+      "IssueUpdated",
+      "MemberAdded",
+      "MemberRemoved",
+      "MemberRoleChanged"
+    ],
     "AddCommentResult": [
       "CommentPayload",
       "ConflictError",
@@ -208,6 +236,34 @@
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "Activity": [
+      "CommentAdded",
+      "CommentDeleted",
+      "CommentEdited",
+      "IssueArchived",
+      "IssueCreated",
+      "IssueDeleted",
+      "IssueRestored",
+      "IssueUnarchived",
+      "IssueUpdated",
+      "MemberAdded",
+      "MemberRemoved",
+      "MemberRoleChanged"
+    ],
+    "ActivityEvent": [
+      "CommentAdded",
+      "CommentDeleted",
+      "CommentEdited",
+      "IssueArchived",
+      "IssueCreated",
+      "IssueDeleted",
+      "IssueRestored",
+      "IssueUnarchived",
+      "IssueUpdated",
+      "MemberAdded",
+      "MemberRemoved",
+      "MemberRoleChanged"
+    ],
     "AddCommentResult": [
       "CommentPayload",
       "ConflictError",
