@@ -101,18 +101,11 @@ const UNAVAILABLE_MESSAGES =
  * retry later, and the error is the outage's, not a bug.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending = [error];
-  while (pending.length) {
-    const item = pending.pop();
-    if (typeof item !== 'object' || item === null || seen.has(item)) continue;
-    seen.add(item);
-    const fields = item as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: unknown };
+  for (const fields of errorChain(error)) {
     const codes = [fields.code, fields.originalCode].filter((code): code is string => typeof code === 'string');
     if (codes.some((code) => UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
     if (typeof fields.kind === 'string' && UNAVAILABLE_KINDS.has(fields.kind)) return true;
     if (typeof fields.message === 'string' && UNAVAILABLE_MESSAGES.test(fields.message)) return true;
-    pending.push(fields.cause, record(fields.meta)?.driverAdapterError);
   }
   return false;
 }
@@ -122,25 +115,35 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * statement_timeout ran out, or we cancelled it because the request's client went away.
  */
 export function cancelledStatement(error: unknown): 'timeout' | 'client gone' | undefined {
+  for (const fields of errorChain(error)) {
+    if (fields.code === '57014' || fields.originalCode === '57014') {
+      const message = `${String(fields.message)} ${String(fields.originalMessage)}`;
+      return message.includes('statement timeout') ? 'timeout' : 'client gone';
+    }
+  }
+  return undefined;
+}
+
+type ErrorFields = {
+  code?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
+  message?: unknown;
+  originalMessage?: unknown;
+  cause?: unknown;
+  meta?: unknown;
+};
+
+/** `error` and what it wraps (causes, Prisma's driver adapter error), each once, nearest first. */
+function* errorChain(error: unknown): Generator<ErrorFields> {
   const seen = new Set<unknown>();
   const pending = [error];
   while (pending.length) {
     const item = pending.pop();
     if (typeof item !== 'object' || item === null || seen.has(item)) continue;
     seen.add(item);
-    const fields = item as {
-      code?: unknown;
-      originalCode?: unknown;
-      message?: unknown;
-      originalMessage?: unknown;
-      cause?: unknown;
-      meta?: unknown;
-    };
-    if (fields.code === '57014' || fields.originalCode === '57014') {
-      const message = `${String(fields.message)} ${String(fields.originalMessage)}`;
-      return message.includes('statement timeout') ? 'timeout' : 'client gone';
-    }
+    const fields = item as ErrorFields;
+    yield fields;
     pending.push(fields.cause, record(fields.meta)?.driverAdapterError);
   }
-  return undefined;
 }
