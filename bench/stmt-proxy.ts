@@ -25,6 +25,7 @@ export class StatementProxy {
     this.sockets.add(client).add(upstream);
     let buffer: Buffer = Buffer.alloc(0);
     let startup = true;
+    let counted = true;
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
@@ -35,6 +36,8 @@ export class StatementProxy {
           const len = buffer.readInt32BE(0);
           if (buffer.length < len) break;
           const code = buffer.readInt32BE(4);
+          // Trackr's outbox relay works in the background on its own connection: not a request's statements.
+          if (code === 196608 && startupParameters(buffer.subarray(8, len)).get('application_name') === 'trackr-relay') counted = false;
           buffer = buffer.subarray(len);
           if (code !== 80877103 && code !== 80877104) startup = false; // not SSLRequest / GSSENCRequest
           continue;
@@ -43,7 +46,7 @@ export class StatementProxy {
         const len = buffer.readInt32BE(1);
         if (buffer.length < len + 1) break;
         const type = buffer[0];
-        if (type === 0x51 /* Q */ || type === 0x45 /* E */) this.statements++;
+        if (counted && (type === 0x51 /* Q */ || type === 0x45) /* E */) this.statements++;
         buffer = buffer.subarray(len + 1);
       }
     });
@@ -62,4 +65,12 @@ export class StatementProxy {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** A startup message's parameters (name\0value\0 … \0). */
+function startupParameters(body: Buffer): Map<string, string> {
+  const parts = body.toString('utf8').split('\0');
+  const parameters = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i]; i += 2) parameters.set(parts[i], parts[i + 1]);
+  return parameters;
 }

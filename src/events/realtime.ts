@@ -1,6 +1,7 @@
 // Wires the realtime side of one process: the bus (memory or Redis), the relay that feeds it from
 // the outbox, the hub that hands events to this process's subscriptions, and the per-user limit.
 import { GraphQLError } from 'graphql';
+import pg from 'pg';
 import type { RealtimeConfig } from '../config.js';
 import type { Database } from '../db/client.js';
 import { liveSessions } from '../auth/viewer.js';
@@ -31,7 +32,7 @@ export type Realtime = {
 };
 
 export type RealtimeDeps = {
-  db: Pick<Database, 'prisma' | 'pool'>;
+  db: Pick<Database, 'prisma' | 'pool' | 'preparedStatements'>;
   config: RealtimeConfig;
   logger: Logger;
   redisUrl?: string;
@@ -51,8 +52,16 @@ export async function startRealtime({ db, config, logger, redisUrl, databaseUrl 
     createEventLoaders({ prisma: db.prisma, liveSessions: (claims) => liveSessions(db, claims) }, projectId);
   const hub = new EventHub(loaders);
   bus.onEvent((event) => hub.dispatch(event));
+  // The relay's background passes get a connection of their own on a server (not taken from request
+  // traffic, and told apart as trackr-relay in pg_stat_activity and the benchmark's statement
+  // count); the embedded database is one session, so there it shares the app's pool.
+  const relayPool =
+    databaseUrl && db.preparedStatements
+      ? new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: 'trackr-relay', idleTimeoutMillis: 30_000 })
+      : undefined;
+  relayPool?.on('error', (error) => logger.warn({ err: error }, 'relay connection error'));
   const relay = new Relay({
-    pool: db.pool,
+    pool: relayPool ?? db.pool,
     bus,
     logger,
     listenUrl: databaseUrl,
@@ -96,6 +105,7 @@ export async function startRealtime({ db, config, logger, redisUrl, databaseUrl 
     async close(reason) {
       hub.endAll(new ShuttingDownError(reason));
       await relay.close();
+      if (relayPool && !relayPool.ended) await relayPool.end();
       await bus.close();
     },
   };
