@@ -2,7 +2,7 @@
 // The objects an event names are resolved through the schema's own types, loaded once per event
 // for all its subscribers on this server (graphql/loaders.ts createEventLoaders).
 import { builder } from '../builder.js';
-import { actAs } from '../context.js';
+import { actAs, type AuthenticatedContext } from '../context.js';
 import { subscribeToActivity } from '../subscriptions.js';
 import { CommentRef } from './comment.js';
 import { IssueRef } from './issue.js';
@@ -149,6 +149,12 @@ const ActivityEvent = builder.unionType('ActivityEvent', {
 const SINCE_DESCRIPTION =
   'Resume after this eventId: first the events missed since (kept OUTBOX_RETENTION_HOURS, at most 1000), then live ones. Over SSE the Last-Event-ID header does the same.';
 
+/** Each event is resolved with fresh per-request loaders: a stream's context lives for hours. */
+function deliverFresh<Delivery>(delivery: Delivery, _args: unknown, context: AuthenticatedContext): Delivery {
+  actAs(context, context.viewer);
+  return delivery;
+}
+
 builder.subscriptionFields((t) => ({
   projectActivity: t.withAuth({ authenticated: true }).field({
     type: ActivityEvent,
@@ -159,11 +165,7 @@ builder.subscriptionFields((t) => ({
       since: t.arg.id({ description: SINCE_DESCRIPTION }),
     },
     subscribe: (_root, args, context) => subscribeToActivity(context, { projectId: args.projectId.id }, args.since),
-    // Each event is resolved with fresh per-request loaders: the stream's context lives for hours.
-    resolve: (delivery, _args, context) => {
-      actAs(context, context.viewer);
-      return delivery;
-    },
+    resolve: deliverFresh,
   }),
   issueChanged: t.withAuth({ authenticated: true }).field({
     type: ActivityEvent,
@@ -173,9 +175,6 @@ builder.subscriptionFields((t) => ({
       since: t.arg.id({ description: SINCE_DESCRIPTION }),
     },
     subscribe: (_root, args, context) => subscribeToActivity(context, { issueId: args.issueId.id }, args.since),
-    resolve: (delivery, _args, context) => {
-      actAs(context, context.viewer);
-      return delivery;
-    },
+    resolve: deliverFresh,
   }),
 }));
