@@ -58,9 +58,18 @@ async function main(): Promise<void> {
     logger,
     isReady: db.isReachable,
   });
-  const server = createServer(cancelStatementsOnDisconnect(app.requestListener));
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  const server = createServer(
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      // Node looks for expired requests only this often (30 s by default), which would let a slow
+      // client hold a connection for up to 30 s past its timeout.
+      connectionsCheckingInterval: Math.min(1000, config.http.headersTimeoutMs / 2),
+    },
+    cancelStatementsOnDisconnect(app.requestListener),
+  );
+  if (config.http.maxConnections) server.maxConnections = config.http.maxConnections;
   const connections = drainable(server);
   const webSockets = serveWebSockets(server, app, realtime);
   await new Promise<void>((resolve, reject) => {
