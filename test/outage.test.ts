@@ -10,6 +10,7 @@ import { signUpUser, startTestApp, type GqlResponse, type SignedUp, type TestApp
 let cluster: ThrowawayPostgres;
 let t: TestApp;
 let ada: SignedUp;
+const logs: string[] = [];
 
 // A cluster of our own needs PostgreSQL's server binaries (initdb, pg_ctl); without them, skip.
 const canRun = postgresBinariesAvailable();
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const pool = new pg.Pool({ connectionString: cluster.url, max: 1 });
   await migrate(pool);
   await pool.end();
-  t = await startTestApp({ DATABASE_URL: cluster.url, DATABASE_CONNECT_TIMEOUT_MS: '2000' });
+  t = await startTestApp({ DATABASE_URL: cluster.url, DATABASE_CONNECT_TIMEOUT_MS: '2000', LOG_LEVEL: 'info' }, { logs });
   ada = await signUpUser(t, 'Ada');
 }, 120_000);
 
@@ -63,6 +64,29 @@ describe.runIf(canRun)('a database outage', () => {
     expect(back.errors).toBeUndefined();
     expect(back.data.viewer?.id).toBeTruthy();
     expect((await t.app.fetch('http://trackr.test/ready')).status).toBe(200);
+  }, 120_000);
+
+  it('logs one line per failed request while the database is down, with its request id and no stack', async () => {
+    expect((await viewer()).errors).toBeUndefined();
+    await cluster.stop('fast');
+    logs.length = 0;
+    try {
+      const requestIds = new Set<string>();
+      for (let i = 0; i < 6; i++) {
+        const res = await (i % 2 ? signUp() : viewer());
+        expectUnavailable(res);
+        requestIds.add(res.headers.get('x-request-id')!);
+      }
+      const entries = logs.map((line) => JSON.parse(line) as { level: number; msg: string; requestId?: string });
+      // Warnings and errors tied to a request (the pool may also say once per connection that it
+      // lost one; the access log has its own info line per request).
+      const perRequest = entries.filter((e) => e.requestId && e.level >= 40);
+      expect(perRequest.map((e) => e.requestId).sort()).toEqual([...requestIds].sort());
+      expect(perRequest.every((e) => e.msg === 'database unavailable')).toBe(true);
+      expect(logs.join('\n')).not.toMatch(/"stack"|\n\s+at /);
+    } finally {
+      await cluster.start();
+    }
   }, 120_000);
 
   it('answers DB_UNAVAILABLE to a request whose pooled connections were cut by a restart', async () => {
