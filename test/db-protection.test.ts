@@ -2,9 +2,10 @@
 // connections, a statement past its timeout is stopped, a request whose client goes away has its
 // statement cancelled, and each connection keeps a bounded number of prepared statements.
 import { createServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cancelStatementsOnDisconnect } from '../src/db/session-guards.js';
+import { cancelStatementsOnDisconnect, cancelWithRequest } from '../src/db/session-guards.js';
 import { createProjectAs, signUpUser, startTestApp, type TestApp } from './helpers/app.js';
 import { workerDatabaseUrl } from './helpers/db.js';
 import { rawIdOf } from './helpers/issues.js';
@@ -140,6 +141,64 @@ describe.runIf(onPostgres)('a client that goes away', () => {
     expect(rows[0].title).toBe('Locked');
     expect((await t.gql('{ viewer { id } }', {}, issue.token)).errors).toBeUndefined();
   });
+});
+
+describe.runIf(onPostgres)('a cancel that arrives after its statement has finished', () => {
+  // A proxy in front of PostgreSQL that holds back every connection after the first (the pool's
+  // one) for a while: the cancel request then reaches the server only after the statement it was
+  // meant for has finished and the connection has gone back to the pool.
+  const CANCEL_DELAY_MS = 600;
+  let proxy: ReturnType<typeof createTcpServer>;
+  let pool: pg.Pool;
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    const target = new URL(await workerDatabaseUrl());
+    let connections = 0;
+    proxy = createTcpServer({ allowHalfOpen: true }, (client: Socket) => {
+      const delay = connections++ === 0 ? 0 : CANCEL_DELAY_MS;
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delay));
+      client.on('end', () => setTimeout(() => upstream.end(), delay));
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    pool = new pg.Pool({ connectionString: `postgresql://postgres@127.0.0.1:${port}${target.pathname}`, max: 1 });
+    cancelWithRequest(pool);
+    await pool.query('SELECT 1');
+    server = createServer(
+      cancelStatementsOnDisconnect((_req, res) => {
+        void pool.query('SELECT pg_sleep(0.2)').then(
+          () => res.end('done'),
+          () => res.end('failed'),
+        );
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const httpAddress = server.address();
+    url = `http://127.0.0.1:${typeof httpAddress === 'object' && httpAddress ? httpAddress.port : 0}/`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await pool.end();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it('does not cancel the next statement on that connection', async () => {
+    const controller = new AbortController();
+    const abandoned = fetch(url, { signal: controller.signal }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await abandoned;
+    // The abandoned statement ends at ~200 ms; this one starts right after, on the same backend,
+    // and is still running when the cancel arrives at ~700 ms.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await expect(pool.query('SELECT pg_sleep(0.8)')).resolves.toBeTruthy();
+  }, 15_000);
 });
 
 describe.runIf(onPostgres)('prepared statements', () => {

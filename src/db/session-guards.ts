@@ -94,19 +94,37 @@ export function cancelStatementsOnDisconnect(
  * A statement sent on behalf of a request whose client goes away is cancelled (PostgreSQL's cancel
  * request, on a connection of its own: it needs no pool slot and no authentication). Prisma takes no
  * AbortSignal, so the request's signal travels in async context to the pooled client's query. The
- * cancel is sent only while the statement is still running; PostgreSQL applies it to whatever that
- * backend runs when it arrives, which a statement queued right behind could in rare cases be (it
- * then fails as cancelled; every statement of ours is safe to fail).
+ * cancel is sent only while the statement is still running, but PostgreSQL applies it to whatever
+ * the backend runs when it arrives: had the statement just finished, the next one on that
+ * connection (possibly another request's, once the connection is back in the pool) would be
+ * cancelled instead. So until PostgreSQL has handled the cancel (it closes the cancel connection
+ * after signalling the backend; a backend waiting for its next statement ignores the signal), the
+ * connection sends nothing more.
  */
 export function cancelWithRequest(pool: pg.Pool): void {
   pool.on('connect', (pooled) => {
     const client = pooled as ClientInternals;
+    // Settles once the cancel last sent for this connection has been handled.
+    let cancelHandled: Promise<void> | undefined;
+    const afterCancel = (send: () => unknown, args: unknown[]) => {
+      const pending = cancelHandled!;
+      if (lastArgIsCallback(args)) {
+        void pending.then(send);
+        return undefined;
+      }
+      return pending.then(send);
+    };
     wrapQuery(client, (query) => (...args) => {
+      if (cancelHandled) return afterCancel(() => query(...args), args);
       const signal = requestSignal.getStore();
       if (!signal || signal.aborted) return query(...args);
       let running = true;
       const cancel = () => {
-        if (running) sendCancelRequest(client);
+        if (!running) return;
+        const handled = sendCancelRequest(client).then(() => {
+          if (cancelHandled === handled) cancelHandled = undefined;
+        });
+        cancelHandled = handled;
       };
       signal.addEventListener('abort', cancel, { once: true });
       const done = () => {
@@ -128,9 +146,12 @@ export function cancelWithRequest(pool: pg.Pool): void {
   });
 }
 
-/** PostgreSQL's CancelRequest message: length 16, code 80877102, the backend's pid and secret key. */
-function sendCancelRequest(client: ClientInternals): void {
-  if (client.processID === null || client.secretKey === null) return;
+/**
+ * PostgreSQL's CancelRequest message: length 16, code 80877102, the backend's pid and secret key.
+ * Resolves when the server has closed the cancel connection (or it failed).
+ */
+function sendCancelRequest(client: ClientInternals): Promise<void> {
+  if (client.processID === null || client.secretKey === null) return Promise.resolve();
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(80877102, 4);
@@ -140,4 +161,7 @@ function sendCancelRequest(client: ClientInternals): void {
   const socket = host.startsWith('/') ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
   socket.on('error', () => socket.destroy());
   socket.on('connect', () => socket.end(message));
+  // Bounded: an unreachable server must not hold the connection's statements for long.
+  socket.setTimeout(5000, () => socket.destroy());
+  return new Promise((resolve) => socket.once('close', () => resolve()));
 }
