@@ -106,6 +106,32 @@ describe.runIf(onPostgres)('relaying', () => {
     await until(() => stats().listeners === 0, 'the cleanup');
   });
 
+  it('survives PostgreSQL ending its connection in the middle of a pass, and relays again afterwards', async () => {
+    const stream = sse(url, ACTIVITY, { p: project.id }, owner.token);
+    await until(() => stats().listeners === 1, 'the subscription');
+    // Hold the outbox table so that the relay's next pass waits inside its transaction, then end that
+    // connection from the server side, as a PostgreSQL restart does.
+    const blocker = new pg.Client({ connectionString: t.config.databaseUrl });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE outbox_events IN ACCESS EXCLUSIVE MODE');
+    const waitingPass = async () =>
+      (
+        await t.db.pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = 'trackr-relay' AND wait_event_type = 'Lock'`,
+        )
+      ).rows;
+    await until(async () => (await waitingPass()).length === 1, 'a relay pass waiting on the lock');
+    await t.db.pool.query('SELECT pg_terminate_backend($1)', [(await waitingPass())[0].pid]);
+    await blocker.query('COMMIT');
+    await blocker.end();
+
+    const issue = await newIssue(t, owner.token, { projectId: project.id, title: 'After the lost connection' });
+    await until(() => activities(stream).some((a) => a.issue?.key === issue.key), 'the event after the lost connection');
+    stream.close();
+    await until(() => stats().listeners === 0, 'the cleanup');
+  });
+
   it('leaves the events of a relay that died after publishing to the next relay, under the same ids', async () => {
     const db = await createEmptyDatabase();
     const pool = createPool(db.url, { poolSize: 2, connectTimeoutMs: 10_000 });

@@ -91,6 +91,11 @@ export class Relay {
   /** One pass; true when it did something (so another may be due). */
   private async pass(): Promise<boolean> {
     const client = await this.options.pool.connect();
+    // A checked-out client has lost the pool's 'error' listener: without one of its own, PostgreSQL
+    // ending the connection during a pass (a restart) is an unhandled 'error' that ends the process.
+    let broken: Error | undefined;
+    const onConnectionError = (error: Error) => (broken = error);
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const { rows: lock } = await client.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS held', [RELAY_LOCK]);
@@ -116,10 +121,12 @@ export class Relay {
       await client.query('COMMIT');
       return rows.length > 0 || (numbered.rowCount ?? 0) > 0;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onConnectionError);
+      // A broken connection is discarded rather than handed to the next pass.
+      client.release(broken);
     }
   }
 
