@@ -26,6 +26,7 @@ export const REVOCATION_CHANNEL = 'trackr_session_revoked';
 export const LISTENER_NAME = 'trackr-sessions';
 
 const MAX_RECONNECT_MS = 5000;
+const SETUP_TIMEOUT_MS = 2000;
 
 export type RevocationStreamOptions = {
   /** A new, unconnected client (Database.openListener). */
@@ -54,6 +55,12 @@ export class RevocationStream {
 
   get isConnected(): boolean {
     return this.options.state.isConnected;
+  }
+
+  /** The listener's PostgreSQL backend (pg_stat_activity.pid), for operators and tests; undefined while down. */
+  get backendPid(): number | undefined {
+    if (!this.isConnected) return undefined;
+    return (this.client as { processID?: number | null } | undefined)?.processID ?? undefined;
   }
 
   /**
@@ -97,12 +104,17 @@ export class RevocationStream {
     client.on('notification', (message) => this.receive(message));
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));
+    // A path that went silent would leave connect() or LISTEN waiting forever: give up and retry.
+    const deadline = setTimeout(() => this.lost(client, new Error('not listening in time')), Math.max(pingMs, SETUP_TIMEOUT_MS));
+    deadline.unref();
     try {
       await client.connect();
       await client.query(`LISTEN ${REVOCATION_CHANNEL}; LISTEN ${this.pingChannel}`);
     } catch (error) {
       this.lost(client, error as Error);
       return;
+    } finally {
+      clearTimeout(deadline);
     }
     if (this.client !== client) return;
     // From here on every revocation that commits reaches us; the state is empty, so anything
