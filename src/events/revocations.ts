@@ -40,7 +40,10 @@ export type RevocationStreamOptions = {
 export class RevocationStream {
   private client?: pg.Client;
   private readonly pingChannel = `trackr_session_ping_${randomBytes(6).toString('hex')}`;
+  /** The ping in flight (at most one): its nonce and what to do when it comes back. */
   private readonly pings = new Map<string, () => void>();
+  /** Callers of sync() waiting for the next ping to be sent. */
+  private waiting: (() => void)[] = [];
   private pinger?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private retryMs = 100;
@@ -66,24 +69,34 @@ export class RevocationStream {
   /**
    * Resolves once every revocation committed before the call has been applied to the state, or the
    * stream is down (when the state answers nothing from memory). Lets a process refuse a token at
-   * once after a request of its own ended its session.
+   * once after a request of its own ended its session. Callers that arrive while a ping is on its
+   * way share the next one: one ping in flight at a time, however many mutations wait.
    */
   sync(): Promise<void> {
-    const client = this.client;
-    if (!client || !this.isConnected) return Promise.resolve();
-    const nonce = randomBytes(8).toString('hex');
+    if (!this.client || !this.isConnected) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(
-        () => this.lost(client, new Error(`no answer to a ping within ${this.options.pingMs} ms`)),
-        this.options.pingMs,
-      );
-      timer.unref();
-      this.pings.set(nonce, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      client.query('SELECT pg_notify($1, $2)', [this.pingChannel, nonce]).catch((error: unknown) => this.lost(client, error as Error));
+      this.waiting.push(resolve);
+      this.ping();
     });
+  }
+
+  /** Sends one ping for everyone waiting, unless one is in flight (its answer sends the next). */
+  private ping(): void {
+    const client = this.client;
+    if (!client || this.pings.size > 0 || this.waiting.length === 0) return;
+    const waiters = this.waiting;
+    this.waiting = [];
+    const nonce = randomBytes(8).toString('hex');
+    const timer = setTimeout(
+      () => this.lost(client, new Error(`no answer to a ping within ${this.options.pingMs} ms`)),
+      this.options.pingMs,
+    );
+    timer.unref();
+    this.pings.set(nonce, () => {
+      clearTimeout(timer);
+      for (const done of waiters) done();
+    });
+    client.query('SELECT pg_notify($1, $2)', [this.pingChannel, nonce]).catch((error: unknown) => this.lost(client, error as Error));
   }
 
   async close(): Promise<void> {
@@ -131,6 +144,7 @@ export class RevocationStream {
       const done = this.pings.get(message.payload ?? '');
       this.pings.delete(message.payload ?? '');
       done?.();
+      this.ping();
       return;
     }
     const payload = message.payload ?? '';
@@ -148,8 +162,9 @@ export class RevocationStream {
     this.options.state.disconnect();
     clearInterval(this.pinger);
     // Nothing is answered from memory now, so whoever waited for a ping may go on.
-    for (const done of this.pings.values()) done();
+    for (const done of [...this.pings.values(), ...this.waiting]) done();
     this.pings.clear();
+    this.waiting = [];
     client.removeAllListeners('notification');
     // A dead socket may never finish ending; errors from it are no news.
     client.on('error', () => {});
