@@ -3,6 +3,9 @@
 // the same way for every server. Used only in the (untimed) checking phase.
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
+/** application_name of Trackr's background connections (src/events/realtime.ts, src/events/revocations.ts). */
+const BACKGROUND = new Set(['trackr-relay', 'trackr-sessions']);
+
 export class StatementProxy {
   statements = 0;
   private server: Server | undefined;
@@ -36,8 +39,9 @@ export class StatementProxy {
           const len = buffer.readInt32BE(0);
           if (buffer.length < len) break;
           const code = buffer.readInt32BE(4);
-          // Trackr's outbox relay works in the background on its own connection: not a request's statements.
-          if (code === 196608 && startupParameters(buffer.subarray(8, len)).get('application_name') === 'trackr-relay') counted = false;
+          // Trackr's outbox relay and its session revocation listener work in the background on
+          // connections of their own: not a request's statements.
+          if (code === 196608 && BACKGROUND.has(startupParameters(buffer.subarray(8, len)).get('application_name') ?? '')) counted = false;
           buffer = buffer.subarray(len);
           if (code !== 80877103 && code !== 80877104) startup = false; // not SSLRequest / GSSENCRequest
           continue;

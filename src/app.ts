@@ -2,7 +2,7 @@
 // app.fetch directly.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, parse, type ParseOptions, type Source } from 'graphql';
+import { type DocumentNode, getOperationAST, GraphQLError, OperationTypeNode, parse, type ParseOptions, type Source } from 'graphql';
 import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
@@ -14,8 +14,11 @@ import { useHttpHygiene } from './http/hygiene.js';
 import { setRequestId, useRequestScope } from './http/request-scope.js';
 import { trustedDocuments } from './graphql/trusted-documents.js';
 import { realtimePlugins } from './graphql/realtime-plugins.js';
+import type { Revocations } from './events/revocations.js';
 
 export type { AppDeps };
+/** createApp's dependencies; `revocations` (src/events/revocations.ts) when live sessions are kept in memory. */
+export type AppOptions = AppDeps & { revocations?: Pick<Revocations, 'sync'> };
 /** What the Node adapter adds to each request: the socket, for the client address. */
 type ServerContext = { req?: IncomingMessage };
 export type App = ReturnType<typeof createYoga<ServerContext, GraphQLContext>>;
@@ -45,8 +48,8 @@ async function loadGraphiQL() {
   return renderGraphiQL;
 }
 
-export async function createApp(deps: AppDeps): Promise<App> {
-  const { config, logger } = deps;
+export async function createApp(deps: AppOptions): Promise<App> {
+  const { config, logger, revocations } = deps;
   // Before the first request, for every entry point: see prepareDummyHash.
   await prepareDummyHash(config.bcryptCost);
   const allowedOrigins = new Set(config.corsOrigins);
@@ -108,6 +111,17 @@ export async function createApp(deps: AppDeps): Promise<App> {
     },
   };
 
+  // A mutation may have ended sessions (log out, password change, deactivation): before answering,
+  // wait until this process's live-session state has applied them, so that the very next request
+  // with an ended token is refused here too. One ping on the listener connection, no request statement.
+  const revocationBarrier: Plugin = {
+    onExecute({ args }) {
+      const { document, operationName } = args as { document: DocumentNode; operationName?: string | null };
+      if (!revocations || getOperationAST(document, operationName)?.operation !== OperationTypeNode.MUTATION) return;
+      return { onExecuteDone: () => revocations.sync() };
+    },
+  };
+
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -147,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       trustedDocuments(config.trustedDocuments),
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
       ...realtimePlugins(),
+      revocationBarrier,
     ],
   });
 }

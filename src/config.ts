@@ -79,6 +79,9 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(100),
   SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().int().min(1).default(60),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(15_000),
+  SESSION_CACHE_SIZE: z.coerce.number().int().min(0).default(50_000),
+  SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  SESSION_STREAM_PING_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export type Config = {
@@ -141,6 +144,12 @@ export type Config = {
   trustedDocuments: { mode: 'off' | 'allowed' | 'required'; manifestPath?: string };
   /** Subscriptions: replay window, relay polling, Redis channel prefix, limits, keep-alives. */
   realtime: RealtimeConfig;
+  /**
+   * Live sessions known in memory (src/auth/session-state.ts): how many at most (0: every request
+   * checks the database), how long one is trusted before it is re-checked, and how often the
+   * revocation stream proves it is alive (and how long a ping may take before it counts as dead).
+   */
+  sessionCache: { maxEntries: number; ttlMs: number; pingMs: number };
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -247,6 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
       keepAliveMs: e.WS_KEEPALIVE_MS,
     },
+    sessionCache: { maxEntries: e.SESSION_CACHE_SIZE, ttlMs: e.SESSION_CACHE_TTL_SECONDS * 1000, pingMs: e.SESSION_STREAM_PING_MS },
     warnings,
   };
 }

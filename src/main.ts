@@ -10,11 +10,11 @@ import { cancelStatementsOnDisconnect } from './db/session-guards.js';
 import { drainable } from './http-drain.js';
 import { closePasswordWorkers } from './auth/passwords.js';
 import { TokenService } from './auth/tokens.js';
-import { sessionCheck } from './auth/viewer.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { createRateLimiter } from './auth/rate-limit.js';
 import { createApp } from './app.js';
 import { startRealtime } from './events/realtime.js';
+import { startRevocations } from './events/revocations.js';
 import { serveWebSockets } from './graphql/websocket.js';
 
 // Prisma's query compiler is WebAssembly that runs once per query shape (its plans are cached).
@@ -48,12 +48,14 @@ async function main(): Promise<void> {
 
   const rateLimiter = createRateLimiter(config.redisUrl);
   const realtime = await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl });
+  const revocations = await startRevocations(db, config.sessionCache, logger);
   const app = await createApp({
     realtime,
     prisma: db.prisma,
     config,
     tokens: new TokenService(config.jwt),
-    sessionIsLive: sessionCheck(db),
+    sessionIsLive: revocations.sessionIsLive,
+    revocations,
     throttle: new LoginThrottle(rateLimiter, config.loginLimits),
     logger,
     isReady: db.isReachable,
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     await webSockets.close('The server is shutting down; reconnect to resume with your last eventId');
     await connections.drain();
     // Only now: the last request may still have needed the database.
+    await revocations.close();
     await db.close();
     await rateLimiter.close();
     await closePasswordWorkers();

@@ -64,7 +64,7 @@ const UPDATE = `mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, 
   __typename ... on IssuePayload { issue { id key title version } } ... on Error { code message } } }`;
 
 describe('the outbox', () => {
-  it('records issue changes in the same transaction, at one statement more per write (bench shapes: createIssue 9, updateIssue 12)', async () => {
+  it('records issue changes in the same transaction, at one statement more per write (bench shapes: createIssue 8, updateIssue 11)', async () => {
     let created = '';
     const createStatements = await counted(async () => {
       const res = await t.gql<{ createIssue: { issue: { id: string } } }>(CREATE, { p: project.id, t: 'Counted' }, owner.token);
@@ -72,8 +72,10 @@ describe('the outbox', () => {
     });
     const updateStatements = await counted(() => t.gql(UPDATE, { id: created, t: 'Counted again' }, owner.token));
     if (process.env.SHOW_SQL) console.log({ createStatements, updateStatements });
-    expect(createStatements).toBe(9);
-    expect(updateStatements).toBe(12);
+    // The session check is answered from memory where the revocation stream runs (PostgreSQL), not on PGlite.
+    const sessionCheck = t.revocations.stream ? 0 : 1;
+    expect(createStatements).toBe(8 + sessionCheck);
+    expect(updateStatements).toBe(11 + sessionCheck);
 
     const issue = await newIssue(t, owner.token, { projectId: project.id, title: 'Tracked' });
     await addMember(t, owner.token, project.id, member.id, 'MEMBER');

@@ -19,6 +19,12 @@ export type Database = {
   preparedStatements: boolean;
   /** Where the data lives, for logs (no credentials). */
   description: string;
+  /**
+   * A new, unconnected client outside the pool for a long-lived LISTEN, named `applicationName`
+   * (told apart in pg_stat_activity and by the benchmark's statement count). Absent on the embedded
+   * database, which serves every connection from one session.
+   */
+  openListener?: (applicationName: string) => pg.Client;
   /** True when a trivial statement gets an answer (for /ready); never throws. */
   isReachable: () => Promise<boolean>;
   close(): Promise<void>;
@@ -74,6 +80,16 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     pool,
     preparedStatements: prepared,
     description,
+    openListener: embedded
+      ? undefined
+      : // keepAlive: a peer that vanished is noticed by the kernel too, not only by the stream's own pings.
+        (applicationName) =>
+          new pg.Client({
+            connectionString: url,
+            application_name: applicationName,
+            keepAlive: true,
+            connectionTimeoutMillis: options.connectTimeoutMs,
+          }),
     isReachable: () =>
       pool.query('SELECT 1').then(
         () => true,

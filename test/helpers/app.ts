@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { createApp, type App } from '../../src/app.js';
 import { TokenService } from '../../src/auth/tokens.js';
-import { sessionCheck } from '../../src/auth/viewer.js';
 import { LoginThrottle } from '../../src/auth/login-throttle.js';
 import { createRateLimiter } from '../../src/auth/rate-limit.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -12,6 +11,7 @@ import { inject } from 'vitest';
 import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
 import { workerDatabaseUrl } from './db.js';
 import { startRealtime, type Realtime } from '../../src/events/realtime.js';
+import { startRevocations, type Revocations } from '../../src/events/revocations.js';
 
 const REDIS_PREFIX = `trackr-test:${randomBytes(6).toString('hex')}:`;
 
@@ -22,6 +22,8 @@ export type TestApp = {
   db: Database;
   config: Config;
   tokens: TokenService;
+  /** The live-session state and its revocation stream (as in main.ts). */
+  revocations: Revocations;
   /** Only with `{ realtime: true }`: the subscriptions' relay, hub and limits. */
   realtime?: Realtime;
   gql<T = Record<string, unknown>>(
@@ -69,12 +71,14 @@ export async function startTestApp(
   const realtime = options.realtime
     ? await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl })
     : undefined;
+  const revocations = await startRevocations(db, config.sessionCache, logger);
   const app = await createApp({
     realtime,
     prisma: db.prisma,
     config,
     tokens,
-    sessionIsLive: sessionCheck(db),
+    sessionIsLive: revocations.sessionIsLive,
+    revocations,
     throttle,
     logger,
     isReady: db.isReachable,
@@ -85,6 +89,7 @@ export async function startTestApp(
     config,
     tokens,
     realtime,
+    revocations,
     async gql(query, variables = {}, token, headers = {}) {
       const response = await app.fetch('http://trackr.test/graphql', {
         method: 'POST',
@@ -96,6 +101,7 @@ export async function startTestApp(
     },
     close: async () => {
       await realtime?.close('test over');
+      await revocations.close();
       await rateLimiter.close();
       await db.close();
     },
