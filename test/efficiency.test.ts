@@ -162,3 +162,26 @@ describe('SQL statements per request', () => {
     expect(small.statements).toBeLessThanOrEqual(2);
   });
 });
+
+describe('SQL statements per mutation (the benchmark shapes)', () => {
+  it('createIssue and updateIssue', async () => {
+    const projects = await t.gql<{ viewer: { projects: { edges: { node: { id: string } }[] } } }>(
+      '{ viewer { projects(first: 1) { edges { node { id } } } } }',
+      {},
+      owner.token,
+    );
+    const projectId = projects.data.viewer.projects.edges[0].node.id;
+    const created = await count(
+      'mutation($p: ID!, $t: String!) { createIssue(input: { projectId: $p, title: $t, priority: HIGH }) { __typename ... on IssuePayload { issue { id key title status priority project { key } } } ... on Error { code message } } }',
+      { p: projectId, t: 'Counted' },
+    );
+    const issue = (created.data as { createIssue: { issue: { id: string } } }).createIssue.issue;
+    const updated = await count(
+      'mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, title: $t }) { __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }',
+      { id: issue.id, t: 'Counted again' },
+    );
+    expect((updated.data as { updateIssue: { issue: { title: string } } }).updateIssue.issue.title).toBe('Counted again');
+    expect(created.statements).toBeLessThanOrEqual(9);
+    expect(updated.statements).toBeLessThanOrEqual(12);
+  });
+});

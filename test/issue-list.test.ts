@@ -536,6 +536,32 @@ describe('paging', () => {
     expect(backward.pages).toBe(Math.ceil(expected.length / 7));
   });
 
+  // The lists read per project first (services/issues.ts crossProjectIds: no filter or a single
+  // assignee, one timestamp key) against the model, over projects where the assignee is and is not a member.
+  it.each([
+    { name: 'one assignee ("my issues"), newest first', orderBy: undefined },
+    { name: 'one assignee, CREATED_AT ASC', orderBy: [{ field: 'CREATED_AT', direction: 'ASC' }] as IssueOrder[] },
+    { name: 'one assignee, UPDATED_AT DESC', orderBy: [{ field: 'UPDATED_AT', direction: 'DESC' }] as IssueOrder[] },
+    { name: 'no filter, UPDATED_AT ASC', orderBy: [{ field: 'UPDATED_AT', direction: 'ASC' }] as IssueOrder[], all: true },
+  ])('per-project lists, $name: first=3/after and last=3/before visit every issue once', async ({ orderBy, all }) => {
+    // Alice is also in P3, which the viewer is not: her issues there must stay out.
+    const assignee = f.alice.id;
+    const filter: IssueFilter | undefined = all ? undefined : { assigneeId: { in: [assignee] } };
+    const order = orderBy ?? [{ field: 'CREATED_AT', direction: 'DESC' } as const];
+    const onePage = idsOf(await pageAs(ALL, { filter, orderBy, first: 100 }));
+    const expected = expectedOrder(
+      expectedFor(filter, (x) => (all ?? false) || x.assigneeId === assignee),
+      order,
+      onePage,
+    );
+    expect(expected.length).toBeGreaterThan(3);
+    expect(titlesOf(onePage), 'one page').toEqual(titlesOf(expected));
+    const forward = await walkForward(ALL, { filter, orderBy }, 3, expected.length);
+    expect(titlesOf(forward.ids), 'forward').toEqual(titlesOf(expected));
+    const backward = await walkBackward(ALL, { filter, orderBy }, 3, expected.length);
+    expect(titlesOf(backward.ids), 'backward').toEqual(titlesOf(expected));
+  });
+
   it('gives an empty page with no cursors and no neighbours when nothing matches', async () => {
     const page = await pageAs(ALL, { filter: { dueDate: { gt: '2999-01-01' } }, first: 7 });
     expect(page).toEqual({

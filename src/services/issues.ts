@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
-import { idField, type IssueId } from '../domain/ids.js';
+import { idField, isUuid, type IssueId } from '../domain/ids.js';
 import { denial, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
-import type { Issue, IssueEventType, Prisma } from '../generated/prisma/client.js';
+import { Prisma, type Issue, type IssueEventType } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import { authorize, type Actor } from './access.js';
 import { withColumns, type Db } from './db.js';
@@ -127,13 +127,24 @@ export async function issuePageStart(
  * Issues the viewer may see across their projects, filtered and ordered, one page. A page after (or
  * before) a cursor is a keyset condition on the cursor issue's sort values rather than Prisma's
  * `cursor`, which would split the query into several and needs the cursor's row to still be in the list.
+ * Lists that per-project indexes serve in order (no filter or one assignee, one timestamp key) take
+ * their ids from each project's own top of the list first (crossProjectIds), so their cost does not
+ * grow with the projects' sizes.
  */
 export async function listIssues(
-  { prisma, viewer }: Actor,
+  actor: Actor,
   { page, ...options }: IssueListOptions & { page: IssuePageRequest },
   selection: object,
 ): Promise<Issue[]> {
+  const { prisma, viewer } = actor;
   const { where, orderBy } = issueListQuery(options);
+  const perProject = perProjectList(options);
+  if (perProject) {
+    const ids = await crossProjectIds(actor, perProject, page);
+    if (ids.length === 0) return [];
+    // The page's rows by id, visibility checked again here (the one rule), in list order.
+    return prisma.issue.findMany({ ...selection, where: { id: { in: ids }, AND: [where, visibleIssues(viewer.id)] }, orderBy });
+  }
   let beyond: Prisma.IssueWhereInput = {};
   if (page.cursorId) {
     const row = await cursorIssue(prisma, viewer, page.cursorId);
@@ -146,6 +157,67 @@ export async function listIssues(
     orderBy,
     take: page.backward ? -page.take : page.take,
   });
+}
+
+/** A list the per-project indexes serve in order: one timestamp key (then id), at most one assignee. */
+type PerProjectList = { column: 'created_at' | 'updated_at'; asc: boolean; assigneeId?: string };
+
+/**
+ * The list as a PerProjectList when it is one: no filter but a single assignee, and a single
+ * CREATED_AT or UPDATED_AT key, each project's (project_id, <key>, id) index (or the assignee's
+ * (assignee_id, project_id, created_at, id)) giving its rows in list order. Null for every other list.
+ */
+function perProjectList({ filter, orderBy }: IssueListOptions): PerProjectList | null {
+  const keys = orderBy?.length ? orderBy : [{ field: 'CREATED_AT', direction: 'DESC' } as const];
+  if (keys.length !== 1 || (keys[0].field !== 'CREATED_AT' && keys[0].field !== 'UPDATED_AT')) return null;
+  const list: PerProjectList = { column: keys[0].field === 'CREATED_AT' ? 'created_at' : 'updated_at', asc: keys[0].direction === 'ASC' };
+  const { assigneeId, ...rest } = filter ?? {};
+  if (Object.values(rest).some((value) => value != null)) return null;
+  if (assigneeId) {
+    const only = assigneeId.in;
+    if (assigneeId.isNull != null || only?.length !== 1 || !isUuid(only[0])) return null;
+    list.assigneeId = only[0];
+  }
+  return list;
+}
+
+/**
+ * The ids of one page of a PerProjectList, in list order: for each of the viewer's live projects at
+ * most `take` live, unarchived issues beyond the cursor through that project's index, merged and cut
+ * to `take`. PostgreSQL 15 does not merge per-project index scans for an IN/EXISTS condition on its
+ * own; it would read and sort every issue of every project first. The cursor's sort values are read
+ * in the same statement (a cursor naming no issue the viewer can see pages nothing), so a page at any
+ * depth is the session check, this, and the rows. The membership condition mirrors
+ * domain/permissions.ts visibleIssues, which the caller applies again to the rows themselves.
+ */
+async function crossProjectIds({ prisma, viewer }: Actor, list: PerProjectList, page: IssuePageRequest): Promise<string[]> {
+  const column = Prisma.raw(list.column);
+  const forward = list.asc !== page.backward;
+  const direction = Prisma.raw(forward ? 'ASC' : 'DESC');
+  const beyond = Prisma.raw(forward ? '>' : '<');
+  const cursor = page.cursorId
+    ? Prisma.sql`CROSS JOIN (SELECT ci.${column} AS k, ci.id FROM issues ci
+        WHERE ci.id = ${page.cursorId}::uuid AND EXISTS (SELECT 1 FROM projects cp JOIN project_members cm ON cm.project_id = cp.id
+          WHERE cp.id = ci.project_id AND cp.deleted_at IS NULL AND cm.user_id = ${viewer.id}::uuid)) c`
+    : Prisma.empty;
+  // The live-project check sits inside each project's subquery, a primary-key lookup per project:
+  // joined outside, PostgreSQL hashed the whole projects table instead.
+  const rows = await prisma.$queryRaw<{ id: string }[]>`
+    SELECT x.id::text AS id
+    FROM project_members m ${cursor}
+    CROSS JOIN LATERAL (
+      SELECT i.id, i.${column} AS k FROM issues i
+      WHERE i.project_id = m.project_id AND i.deleted_at IS NULL AND i.archived_at IS NULL
+        AND EXISTS (SELECT 1 FROM projects p WHERE p.id = m.project_id AND p.deleted_at IS NULL)
+        ${list.assigneeId ? Prisma.sql`AND i.assignee_id = ${list.assigneeId}::uuid` : Prisma.empty}
+        ${page.cursorId ? Prisma.sql`AND (i.${column}, i.id) ${beyond} (c.k, c.id)` : Prisma.empty}
+      ORDER BY i.${column} ${direction}, i.id ${direction}
+      LIMIT ${page.take}
+    ) x
+    WHERE m.user_id = ${viewer.id}::uuid
+    ORDER BY x.k ${direction}, x.id ${direction}
+    LIMIT ${page.take}`;
+  return rows.map((row) => row.id);
 }
 
 /** How many issues listIssues would return without paging. */
