@@ -3,6 +3,7 @@
 // for all its subscribers on this server (graphql/loaders.ts createEventLoaders).
 import { builder } from '../builder.js';
 import { actAs, type AuthenticatedContext } from '../context.js';
+import { noteEventId } from '../realtime-plugins.js';
 import { subscribeToActivity } from '../subscriptions.js';
 import { CommentRef } from './comment.js';
 import { IssueRef } from './issue.js';
@@ -149,9 +150,13 @@ const ActivityEvent = builder.unionType('ActivityEvent', {
 const SINCE_DESCRIPTION =
   'Resume after this eventId: first the events missed since (kept OUTBOX_RETENTION_HOURS, at most 1000), then live ones. Over SSE the Last-Event-ID header does the same.';
 
-/** Each event is resolved with fresh per-request loaders: a stream's context lives for hours. */
-function deliverFresh<Delivery>(delivery: Delivery, _args: unknown, context: AuthenticatedContext): Delivery {
+/**
+ * Each event is resolved with fresh per-request loaders: a stream's context lives for hours. Its id
+ * goes to the SSE stream's `id:` line (realtime-plugins.ts).
+ */
+function deliverFresh(delivery: Delivery, _args: unknown, context: AuthenticatedContext & { request?: Request }): Delivery {
   actAs(context, context.viewer);
+  noteEventId(context, delivery.event.seq);
   return delivery;
 }
 
