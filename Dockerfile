@@ -9,16 +9,18 @@
 # Plain Dockerfile syntax (no `# syntax=` frontend to pull, no cache mounts): builds with BuildKit or
 # the legacy builder; the layer cache keyed on package-lock.json spares re-downloads.
 
-ARG NODE_VERSION=22
+# Node 24, the current LTS line (Node 20 is past its end of life; 22 is in maintenance). The app
+# still runs on 20.19+, so `--build-arg NODE_VERSION=22` (or 20) builds an older-runtime image.
+ARG NODE_VERSION=24
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
 FROM base AS build
 COPY package.json package-lock.json ./
-# --ignore-scripts: nothing may depend on dependencies' install scripts. npm 11 skips them anyway,
-# but the npm 10 bundled with node:22 would run them, and @prisma/engines' postinstall downloads a
-# native engine from outside the npm registry.
+# --ignore-scripts: nothing may depend on dependencies' install scripts. npm 11 (node:24's) skips
+# them anyway, but the npm 10 bundled with node:22 and node:20 would run them, and @prisma/engines'
+# postinstall downloads a native engine from outside the npm registry.
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json prisma.config.ts ./
 COPY scripts ./scripts

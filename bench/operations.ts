@@ -3,26 +3,43 @@
 //   raw      (A)   hand-written node:http + pg endpoint: POST /<operation>, answers canonical JSON itself
 //   trackr   (B)   Trackr's GraphQL API
 //   trackr22 (B22) the same Trackr build on Node 22: same API, so it uses trackr's requests/normalisers
+//   trackr24 (B24) the same Trackr build on Node 24 (current LTS)
 //   peer     (C)   PostGraphile V5 (amber preset) plus the functions in bench/peer/functions.sql
+//   ceiling  (E)   the stack's own ceiling: yoga + Pothos + plugin-prisma + Prisma, none of Trackr's
+//                  rules (bench/servers/ceiling); takes Trackr's very requests, reads only
 // Request bodies may contain the marker __N__, replaced by a per-request counter (unique titles
 // for mutations), and cycle through `slots` variants (updateIssue spreads over many issues).
 
-/** Server processes, in the order they are interleaved (A B B22 C). */
-export const SERVERS = ['raw', 'trackr', 'trackr22', 'peer'] as const;
+/** Server processes, in the order they are interleaved (A B B22 B24 C E). */
+export const SERVERS = ['raw', 'trackr', 'trackr22', 'trackr24', 'peer', 'ceiling'] as const;
 export type Server = (typeof SERVERS)[number];
 export const SERVER_LABEL: Record<Server, string> = {
   raw: 'A raw node:http+pg',
   trackr: 'B Trackr',
   trackr22: 'B22 Trackr (Node 22)',
+  trackr24: 'B24 Trackr (Node 24)',
   peer: 'C PostGraphile 5',
+  ceiling: 'E stack ceiling',
 };
 /** Short names for headers and chart legends. */
-export const SERVER_SHORT: Record<Server, string> = { raw: 'A', trackr: 'B', trackr22: 'B22', peer: 'C' };
-/** The API each server speaks: the one place where a server variant is mapped to its requests and normalisers. */
+export const SERVER_SHORT: Record<Server, string> = { raw: 'A', trackr: 'B', trackr22: 'B22', trackr24: 'B24', peer: 'C', ceiling: 'E' };
+/**
+ * The API each server speaks: the one place where a server variant is mapped to its requests and
+ * normalisers. E speaks Trackr's (the subset the reads use) and gets Trackr's requests byte for byte.
+ */
 export type Api = 'raw' | 'trackr' | 'peer';
-export const API: Record<Server, Api> = { raw: 'raw', trackr: 'trackr', trackr22: 'trackr', peer: 'peer' };
+export const API: Record<Server, Api> = {
+  raw: 'raw',
+  trackr: 'trackr',
+  trackr22: 'trackr',
+  trackr24: 'trackr',
+  peer: 'peer',
+  ceiling: 'trackr',
+};
 /** Servers running Trackr (statement budgets and N+1 gates apply to each). */
-export const isTrackr = (server: Server): boolean => API[server] === 'trackr';
+export const isTrackr = (server: Server): boolean => API[server] === 'trackr' && server !== 'ceiling';
+/** Whether a server performs an operation: E answers reads only (no logIn, no mutations). */
+export const performs = (server: Server, op: { mutation: boolean }): boolean => !(op.mutation && server === 'ceiling');
 
 /** Facts about the dataset and session every request may need. */
 export type Ctx = {

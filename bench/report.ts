@@ -126,6 +126,27 @@ export function markdown(report: Report): string {
   lines.push('', 'Nested read `viewer.projects(first: P) { issues(first: N) }`, statements at P = N = 2 and at P = 20, N = 100:', '');
   for (const [server, n] of Object.entries(report.nestedStatements))
     lines.push(`- ${SERVER_LABEL[server as Server]}: ${f(n.small, 1)} and ${f(n.large, 1)}`);
+  // Trackr (B) against everyone else, one line per operation: the figures the targets are stated in.
+  const others = (['raw', 'peer', 'ceiling', 'trackr22', 'trackr24'] as const).filter((s) => report.servers.includes(s));
+  if (report.servers.includes('trackr') && others.length && ops.length) {
+    // B/A, B/C, B/E: Trackr's share of the other server's throughput; B22/B, B24/B: the newer Node's gain.
+    const head = (s: Server) => (s === 'trackr22' || s === 'trackr24' ? `${SERVER_SHORT[s]}/B` : `B/${SERVER_SHORT[s]}`);
+    lines.push(
+      '',
+      '## Ratios (req/s, medians)',
+      '',
+      `| operation | ${others.map(head).join(' | ')} |`,
+      `| --- |${others.map(() => ' --: |').join('')}`,
+    );
+    for (const op of ops) {
+      const b = by(op, 'trackr')?.rps ?? NaN;
+      const cell = (s: Server) => {
+        const x = by(op, s)?.rps;
+        return s === 'trackr22' || s === 'trackr24' ? ratio(x ?? NaN, b) : ratio(b, x);
+      };
+      lines.push(`| ${op} | ${others.map(cell).join(' | ')} |`);
+    }
+  }
   if (report.servers.includes('trackr') && report.servers.includes('trackr22') && ops.length) {
     // The Node 22 lever: the same Trackr build on both Node versions, side by side.
     lines.push(
@@ -160,7 +181,14 @@ function nodes(report: Report): string {
 export function chartSvg(report: Report): string {
   const sums = summarize(report.cells);
   const ops = [...new Set(sums.map((s) => s.op))];
-  const colors: Record<Server, string> = { raw: '#64748b', trackr: '#2563eb', trackr22: '#7c3aed', peer: '#f59e0b' };
+  const colors: Record<Server, string> = {
+    raw: '#64748b',
+    trackr: '#2563eb',
+    trackr22: '#7c3aed',
+    trackr24: '#db2777',
+    peer: '#f59e0b',
+    ceiling: '#16a34a',
+  };
   const { W, H } = chartSize(report);
   const left = 60,
     bottom = 90,

@@ -1,13 +1,13 @@
 // The benchmark harness: `npm run bench` (--full, ≤45 min) and `npm run bench:quick` (--quick, a few
 // minutes, CI: gates correctness and SQL statement counts only, never throughput).
 //   1. dataset in its own database (migrated with Trackr's migrate(), loaded with COPY)
-//   2. servers A (raw node:http + pg), B (Trackr, production build), B22 (the same build on Node 22),
-//      C (PostGraphile 5 on Node 22)
+//   2. servers A (raw node:http + pg), B (Trackr, production build), B22 and B24 (the same build on
+//      Node 22 and 24), C (PostGraphile 5 on Node 22), E (the stack's own ceiling; reads only)
 //   3. checking phase through a statement-counting proxy: equal canonical answers for every
 //      operation, SQL statements per request, page-50 cursors
-//   4. timed phase, servers direct on PostgreSQL, interleaved A B B22 C per operation and run
+//   4. timed phase, servers direct on PostgreSQL, interleaved A B B22 B24 C E per operation and run
 //   5. report in bench/results/
-// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,trackr22,peer  --runs=N  --seconds=N  --keep-db  --check-only
+// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,trackr22,trackr24,peer,ceiling  --runs=N  --seconds=N  --keep-db  --check-only
 //          --peer-auth (C verifies Trackr's token and checks the session per request, as A and B do; writes a partial report)
 //          --database-url=postgresql://…/postgres (admin URL; default BENCH_DATABASE_URL or local)
 import { randomBytes } from 'node:crypto';
@@ -29,10 +29,31 @@ import {
   withDb,
   type DatasetSize,
 } from './dataset.js';
-import { OPERATIONS, SERVERS, SERVER_LABEL, isTrackr, viewerProjectsRequest, type Ctx, type Operation, type Server } from './operations.js';
+import {
+  OPERATIONS,
+  SERVERS,
+  SERVER_LABEL,
+  isTrackr,
+  performs,
+  viewerProjectsRequest,
+  type Ctx,
+  type Operation,
+  type Server,
+} from './operations.js';
 import { CheckFailure, checkOperation, send, statementsPerRequest, walkToPage50 } from './checks.js';
 import { StatementProxy } from './stmt-proxy.js';
-import { buildTrackr, ensurePeer, PEER_DIR, PEER_NODE, RESULTS_DIR, ROOT, SERVER_NODE, startServer, type Running } from './servers.js';
+import {
+  buildTrackr,
+  ensureNode24,
+  ensurePeer,
+  PEER_DIR,
+  PEER_NODE,
+  RESULTS_DIR,
+  ROOT,
+  SERVER_NODE,
+  startServer,
+  type Running,
+} from './servers.js';
 import { closedLoop, ensureWrk, fixedRate, hasWrk, type LoadSpec } from './load.js';
 import { cpuMs, peakRssMb, PgCpu } from './metrics.js';
 import { writeReport, type Cell, type Report } from './report.js';
@@ -77,7 +98,7 @@ const MODES: Record<'quick' | 'full', Mode> = {
 /** Trackr's SQL statements per request may not exceed these (quick mode fails otherwise). */
 // Headroom over today's counts (reads 2-4, mutations 8-9), so that a regression (an N+1) fails CI.
 const STATEMENT_BUDGET = { read: 8, mutation: 14 };
-const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, trackr22: 4714, peer: 4713 };
+const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, trackr22: 4714, trackr24: 4716, peer: 4713, ceiling: 4715 };
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const mode = MODES[args.has('full') ? 'full' : 'quick'];
@@ -103,6 +124,7 @@ async function main(): Promise<void> {
   process.chdir(ROOT); // Trackr's migrator reads prisma/migrations relative to the working directory
   if (!ensureWrk(log)) log('load: wrk unavailable; using the Node closed-loop fallback');
   ensurePeer(log);
+  if (servers.includes('trackr24')) ensureNode24(log);
   if (servers.some(isTrackr)) buildTrackr(log);
   await prepareDataset(adminUrl, mode.dbName, mode.size, log);
   const dbUrl = withDb(adminUrl, mode.dbName);
@@ -129,9 +151,10 @@ async function main(): Promise<void> {
     }
     for (const op of [...ops.filter((o) => !o.mutation || o.name === 'logIn'), ...ops.filter((o) => o.mutation && o.name !== 'logIn')]) {
       try {
-        await checkOperation(op, PORTS, servers, ctx);
+        const serving = servers.filter((s) => performs(s, op));
+        await checkOperation(op, PORTS, serving, ctx);
         statements[op.name] = {};
-        for (const server of servers) {
+        for (const server of serving) {
           statements[op.name][server] = await statementsPerRequest(
             proxy,
             PORTS[server],
@@ -141,7 +164,7 @@ async function main(): Promise<void> {
           );
         }
         log(
-          `check: ${op.name.padEnd(15)} equal on ${servers.join(', ')}; SQL/request ${servers.map((s) => `${s} ${statements[op.name][s] ?? '?'}`).join(', ')}`,
+          `check: ${op.name.padEnd(15)} equal on ${serving.join(', ')}; SQL/request ${serving.map((s) => `${s} ${statements[op.name][s] ?? '?'}`).join(', ')}`,
         );
         const budget = op.mutation ? STATEMENT_BUDGET.mutation : STATEMENT_BUDGET.read;
         for (const server of servers.filter(isTrackr)) {
@@ -176,16 +199,16 @@ async function main(): Promise<void> {
     return;
   }
 
-  // ---- timed phase: direct connections, interleaved A B B22 C ----
+  // ---- timed phase: direct connections, interleaved A B B22 B24 C E ----
   running = await startAll(dbUrl, jwtSecret, 'timed');
   let restarts = 0;
   const pgCpu = new PgCpu(monitor, mode.dbName);
-  const cells: Cell[] = ops.flatMap((op) => servers.map((server) => ({ op: op.name, server, runs: [] })));
+  const cells: Cell[] = ops.flatMap((op) => servers.filter((s) => performs(s, op)).map((server) => ({ op: op.name, server, runs: [] })));
   const tag = `r${Date.now().toString(36)}`;
   try {
     for (let run = 1; run <= runs; run++) {
       for (const op of ops) {
-        for (const server of servers) {
+        for (const server of servers.filter((s) => performs(s, op))) {
           let r = running.find((x) => x.server === server)!;
           const died = r.exited();
           if (died) {

