@@ -79,6 +79,9 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(100),
   SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().int().min(1).default(60),
   WS_KEEPALIVE_MS: z.coerce.number().int().min(1000).default(15_000),
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('off'),
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(1).default(60_000),
+  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = {
@@ -141,6 +144,11 @@ export type Config = {
   trustedDocuments: { mode: 'off' | 'allowed' | 'required'; manifestPath?: string };
   /** Subscriptions: replay window, relay polling, Redis channel prefix, limits, keep-alives. */
   realtime: RealtimeConfig;
+  /**
+   * The response cache (graphql/response-cache.ts): off unless RESPONSE_CACHE=on; how long an
+   * answer is kept, and how many answers one process keeps in memory (Redis relies on the TTL).
+   */
+  responseCache: { enabled: boolean; ttlMs: number; maxEntries: number };
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -247,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recheckSeconds: e.SUBSCRIPTION_RECHECK_SECONDS,
       keepAliveMs: e.WS_KEEPALIVE_MS,
     },
+    responseCache: { enabled: e.RESPONSE_CACHE === 'on', ttlMs: e.RESPONSE_CACHE_TTL_MS, maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES },
     warnings,
   };
 }
