@@ -158,6 +158,8 @@ export function useTrackrResponseCache({ store, invalidation, ttlMs, viewerOf, l
           cache: store,
           ttl: ttlMs,
           includeExtensionMetadata: true,
+          // invalidateViaMutation stays at its default (true): with false the plugin would CACHE
+          // mutations (tested). Its invalidate() of the entities they return is a no-op here.
           async session(request) {
             // A refused token is answered by the context (the same promise, rejected again).
             const viewer = await viewerOf(request).catch(() => null);
