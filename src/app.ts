@@ -15,6 +15,9 @@ import { setRequestId, useRequestScope } from './http/request-scope.js';
 import { trustedDocuments } from './graphql/trusted-documents.js';
 import { realtimePlugins } from './graphql/realtime-plugins.js';
 import type { Revocations } from './events/revocations.js';
+import { useTrackrResponseCache } from './graphql/response-cache.js';
+import { CacheInvalidation } from './events/cache-invalidation.js';
+import { bearerToken, resolveViewer, type Viewer } from './auth/viewer.js';
 
 export type { AppDeps };
 /** createApp's dependencies; `revocations` (src/events/revocations.ts) when live sessions are kept in memory. */
@@ -104,6 +107,37 @@ export async function createApp(deps: AppOptions): Promise<App> {
     },
   };
 
+  // The response cache: its lookup needs the viewer before the context exists; both share one resolution.
+  const viewers = new WeakMap<Request, Promise<Viewer | null>>();
+  const viewerOf = (request: Request): Promise<Viewer | null> => {
+    let viewer = viewers.get(request);
+    if (!viewer) {
+      viewer = (async () => resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.sessionIsLive))();
+      viewers.set(request, viewer);
+    }
+    return viewer;
+  };
+  const cachePlugins: Plugin<GraphQLContext>[] = [];
+  if (deps.responseCache) {
+    // Invalidation follows the relay's committed events: without the relay it would never happen.
+    if (!deps.realtime) throw new Error('The response cache needs the outbox relay (deps.realtime)');
+    const store = deps.responseCache;
+    const invalidation = new CacheInvalidation(
+      store,
+      async (projectIds) =>
+        (
+          await deps.prisma.projectMember.findMany({
+            where: { projectId: { in: [...projectIds] } },
+            select: { userId: true },
+            distinct: ['userId'],
+          })
+        ).map((member) => member.userId),
+      (error) => logger.error({ err: error }, 'response cache invalidation failed'),
+    );
+    deps.realtime.hub.tap((event) => invalidation.onEvent(event));
+    cachePlugins.push(useTrackrResponseCache({ store, invalidation, ttlMs: config.responseCache.ttlMs, viewerOf, logger }));
+  }
+
   const tokenLimit: Plugin = {
     onParse({ setParseFn }) {
       // envelop types the parse function loosely (any); this is graphql-js' own.
@@ -149,7 +183,13 @@ export async function createApp(deps: AppOptions): Promise<App> {
     },
     maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.introspection }) },
     context: ({ request, req }: YogaInitialContext & ServerContext) =>
-      createContext(deps, request, requestIds.get(request)?.id ?? randomUUID(), req?.socket.remoteAddress),
+      createContext(
+        deps,
+        request,
+        requestIds.get(request)?.id ?? randomUUID(),
+        req?.socket.remoteAddress,
+        deps.responseCache ? viewerOf(request) : undefined,
+      ),
     plugins: [
       useRequestScope(),
       useHttpHygiene(config),
@@ -162,6 +202,8 @@ export async function createApp(deps: AppOptions): Promise<App> {
       useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
       ...realtimePlugins(),
       revocationBarrier,
+      // Last: its lookup comes after every check above has accepted the request.
+      ...cachePlugins,
     ],
   });
 }

@@ -82,6 +82,9 @@ const envSchema = z.object({
   SESSION_CACHE_SIZE: z.coerce.number().int().min(0).default(50_000),
   SESSION_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   SESSION_STREAM_PING_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  RESPONSE_CACHE: z.enum(['on', 'off']).default('off'),
+  RESPONSE_CACHE_TTL_MS: z.coerce.number().int().min(1).default(60_000),
+  RESPONSE_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
 });
 
 export type Config = {
@@ -150,6 +153,11 @@ export type Config = {
    * revocation stream proves it is alive (and how long a ping may take before it counts as dead).
    */
   sessionCache: { maxEntries: number; ttlMs: number; pingMs: number };
+  /**
+   * The response cache (graphql/response-cache.ts): off unless RESPONSE_CACHE=on; how long an
+   * answer is kept, and how many answers one process keeps in memory (Redis relies on the TTL).
+   */
+  responseCache: { enabled: boolean; ttlMs: number; maxEntries: number };
   /** Things start-up should tell the operator about (logged once the logger exists). */
   warnings: string[];
 };
@@ -257,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveMs: e.WS_KEEPALIVE_MS,
     },
     sessionCache: { maxEntries: e.SESSION_CACHE_SIZE, ttlMs: e.SESSION_CACHE_TTL_SECONDS * 1000, pingMs: e.SESSION_STREAM_PING_MS },
+    responseCache: { enabled: e.RESPONSE_CACHE === 'on', ttlMs: e.RESPONSE_CACHE_TTL_MS, maxEntries: e.RESPONSE_CACHE_MAX_ENTRIES },
     warnings,
   };
 }

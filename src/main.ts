@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { startRealtime } from './events/realtime.js';
 import { startRevocations } from './events/revocations.js';
 import { serveWebSockets } from './graphql/websocket.js';
+import { createResponseCacheStore } from './graphql/response-cache.js';
 
 // Prisma's query compiler is WebAssembly that runs once per query shape (its plans are cached).
 // V8's optimising tier would still recompile it in the background into ~60 MB of machine code;
@@ -49,8 +50,10 @@ async function main(): Promise<void> {
   const rateLimiter = createRateLimiter(config.redisUrl);
   const realtime = await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl });
   const revocations = await startRevocations(db, config.sessionCache, logger);
+  const responseCache = config.responseCache.enabled ? createResponseCacheStore(config, logger) : undefined;
   const app = await createApp({
     realtime,
+    responseCache,
     prisma: db.prisma,
     config,
     tokens: new TokenService(config.jwt),
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     await revocations.close();
     await db.close();
     await rateLimiter.close();
+    await responseCache?.close();
     await closePasswordWorkers();
     logger.info('stopped');
     process.exit(0);

@@ -13,6 +13,7 @@ export class EventHub {
   private readonly byProject = new Map<string, Set<Listener>>();
   // Event ids arrive in increasing order; one seen again was re-sent by a relay that restarted a pass.
   private lastSeq = 0n;
+  private readonly taps: ((event: PublishedEvent) => void)[] = [];
 
   constructor(private readonly loadersFor: (projectId: string) => EventLoaders) {}
 
@@ -20,10 +21,16 @@ export class EventHub {
     const seq = BigInt(event.seq);
     if (seq <= this.lastSeq) return;
     this.lastSeq = seq;
+    for (const tap of this.taps) tap(event);
     const listeners = this.byProject.get(event.projectId);
     if (!listeners) return;
     const loaders = this.loadersFor(event.projectId);
     for (const listener of [...listeners]) listener.deliver({ event, loaders });
+  }
+
+  /** Also hands every new event to `tap`, subscribed or not (the response cache's invalidation). */
+  tap(tap: (event: PublishedEvent) => void): void {
+    this.taps.push(tap);
   }
 
   /** Delivers `projectId`'s events to `listener` until the returned function is called. */

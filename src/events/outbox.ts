@@ -2,6 +2,7 @@
 // its events commit or roll back with it (migration 20261202130000_outbox explains the table and
 // why the event id, `seq`, is assigned later by the relay rather than here).
 import type { Db } from '../services/db.js';
+import { noteWrittenEvents } from './cache-invalidation.js';
 
 /** Every kind of event, as stored in outbox_events.type. */
 export const EVENT_TYPES = [
@@ -35,6 +36,8 @@ export type NewEvent = {
 /** Writes `events` done by `actorId` in the caller's transaction: one INSERT however many. */
 export async function recordEvents(tx: Db, actorId: string | null, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // The response cache invalidates for them in this request too, once it has committed.
+  noteWrittenEvents(events);
   await tx.outboxEvent.createMany({
     data: events.map((event) => ({
       type: event.type,

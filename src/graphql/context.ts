@@ -10,6 +10,7 @@ import { bearerToken, resolveViewer, type SessionCheck, type Viewer } from '../a
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Actor } from '../services/access.js';
 import type { Realtime } from '../events/realtime.js';
+import type { ResponseCacheStore } from './response-cache.js';
 
 /** What createApp needs; built once per process. */
 export type AppDeps = {
@@ -25,6 +26,8 @@ export type AppDeps = {
   isReady?: () => Promise<boolean>;
   /** Subscriptions (src/events/realtime.ts); without it, subscribing is refused. */
   realtime?: Realtime;
+  /** The response cache's store (graphql/response-cache.ts), when RESPONSE_CACHE=on. */
+  responseCache?: ResponseCacheStore;
 };
 
 export type GraphQLContext = {
@@ -69,9 +72,16 @@ function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): 
   return { ip: forwarded || peer || 'unknown', userAgent: request.headers.get('user-agent') ?? undefined };
 }
 
-export async function createContext(deps: AppDeps, request: Request, requestId: string, peer?: string): Promise<GraphQLContext> {
+/** `resolved`: this request's viewer when already resolved (the response cache needs it first). */
+export async function createContext(
+  deps: AppDeps,
+  request: Request,
+  requestId: string,
+  peer?: string,
+  resolved?: Promise<Viewer | null>,
+): Promise<GraphQLContext> {
   const token = bearerToken(request.headers.get('authorization'));
-  const viewer = await resolveViewer(token, deps.tokens, deps.sessionIsLive);
+  const viewer = await (resolved ?? resolveViewer(token, deps.tokens, deps.sessionIsLive));
   const context: GraphQLContext = {
     prisma: deps.prisma,
     config: deps.config,

@@ -12,6 +12,7 @@ import { EMBEDDED_POOL_SIZE } from '../../src/db/embedded.js';
 import { workerDatabaseUrl } from './db.js';
 import { startRealtime, type Realtime } from '../../src/events/realtime.js';
 import { startRevocations, type Revocations } from '../../src/events/revocations.js';
+import { createResponseCacheStore } from '../../src/graphql/response-cache.js';
 
 const REDIS_PREFIX = `trackr-test:${randomBytes(6).toString('hex')}:`;
 
@@ -68,12 +69,18 @@ export async function startTestApp(
   // share keys of their own.
   const rateLimiter = createRateLimiter(config.redisUrl, options.redisPrefix ?? REDIS_PREFIX);
   const throttle = new LoginThrottle(rateLimiter, config.loginLimits);
-  const realtime = options.realtime
-    ? await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl })
+  // RESPONSE_CACHE=on: the cache invalidates from the relay's events, so the relay runs too.
+  const realtime =
+    options.realtime || config.responseCache.enabled
+      ? await startRealtime({ db, config: config.realtime, logger, redisUrl: config.redisUrl, databaseUrl: config.databaseUrl })
+      : undefined;
+  const responseCache = config.responseCache.enabled
+    ? createResponseCacheStore(config, logger, `${options.redisPrefix ?? REDIS_PREFIX}rc:`)
     : undefined;
   const revocations = await startRevocations(db, config.sessionCache, logger);
   const app = await createApp({
     realtime,
+    responseCache,
     prisma: db.prisma,
     config,
     tokens,
@@ -102,6 +109,7 @@ export async function startTestApp(
     close: async () => {
       await realtime?.close('test over');
       await revocations.close();
+      await responseCache?.close();
       await rateLimiter.close();
       await db.close();
     },
