@@ -31,5 +31,6 @@ describe('login timing', () => {
     } finally {
       await app.close();
     }
-  });
+    // Seven cost-12 hashes (~0.4 s each alone) take far longer on a busy machine; the comparison is relative.
+  }, 120_000);
 });

@@ -2,12 +2,10 @@
 // the realtime tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { TEST_JWT_SECRET } from './app.js';
 
-const TSX = join('node_modules', '.bin', 'tsx');
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export type Server = { url: string; child: ChildProcess; output: () => string; exited: Promise<number | null>; stop(): Promise<void> };
@@ -17,7 +15,7 @@ export const channelPrefix = () => `trackr-test-${randomBytes(6).toString('hex')
 
 /** Starts `tsx src/main.ts` on a free port and waits until it listens. */
 export async function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
