@@ -227,6 +227,17 @@ async function silenceableProxy(target: URL) {
   };
 }
 
+describe.runIf(!onPostgres)('on the embedded PGlite database', () => {
+  it('has no stream and checks every session in the database, so a logout is refused at once', async () => {
+    expect(two.revocations.stream).toBeUndefined();
+    const user = await signUpUser(one);
+    expect(await checkOnTwo(user.token)).toEqual({ status: 200, sessionChecks: 1 });
+    expect(await checkOnTwo(user.token)).toEqual({ status: 200, sessionChecks: 1 });
+    await one.gql('mutation { logOut { loggedOut } }', {}, user.token);
+    expect(await checkOnTwo(user.token)).toEqual({ status: 401, sessionChecks: 1 });
+  });
+});
+
 describe.skipIf(!onPostgres)('revocation latency across instances', () => {
   it('measures commit → refused on the other instance (50 tries)', async () => {
     const latencies: number[] = [];
