@@ -77,12 +77,19 @@ const VIEWER = `{ viewer { id name } }`;
 const CREATE_PROJECT = `mutation($input: CreateProjectInput!) { createProject(input: $input) { ... on ProjectPayload { project { id } } ... on Error { code } } }`;
 const CREATE_ISSUE = `mutation($input: CreateIssueInput!) { createIssue(input: $input) { ... on IssuePayload { issue { id } } ... on Error { code message } } }`;
 
-async function perRequest(proxy: StatementProxy, send: (i: number) => Promise<unknown>, count = 20): Promise<number> {
+/** Statements per request and the median request time (sequential requests). */
+async function perRequest(proxy: StatementProxy, send: (i: number) => Promise<unknown>, count = 40): Promise<[number, number]> {
   for (let i = 0; i < 2; i++) await send(i);
   const before = proxy.statements;
-  for (let i = 0; i < count; i++) await send(i + 2);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await send(i + 2);
+    times.push(performance.now() - started);
+  }
   await new Promise((r) => setTimeout(r, 50));
-  return (proxy.statements - before) / count;
+  times.sort((a, b) => a - b);
+  return [(proxy.statements - before) / count, times[Math.floor(count / 2)]];
 }
 
 await withAdmin(`CREATE DATABASE "${name}"`);
@@ -105,14 +112,18 @@ try {
   const project = await gql(on, CREATE_PROJECT, { input: { key: 'RVB', name: 'Revocation bench' } }, token);
   const projectId = (project.body.data!.createProject.project as { id: string }).id;
 
-  console.log('SQL statements per request (counting proxy), session state off (SESSION_CACHE_SIZE=0) → on:');
+  console.log(
+    'SQL statements per request (counting proxy) and median ms (sequential, through the proxy), session state off (SESSION_CACHE_SIZE=0) → on:',
+  );
   for (const [label, send] of [
     ['viewer { id name }', (port: number) => () => gql(port, VIEWER, {}, token)],
     ['createIssue', (port: number) => (i: number) => gql(port, CREATE_ISSUE, { input: { projectId, title: `Issue ${port} ${i}` } }, token)],
   ] as const) {
     const before = await perRequest(proxy, send(off));
     const after = await perRequest(proxy, send(on));
-    console.log(`  ${label.padEnd(20)} ${before.toFixed(1)} → ${after.toFixed(1)}`);
+    console.log(
+      `  ${label.padEnd(20)} ${before[0].toFixed(1)} → ${after[0].toFixed(1)} statements, ${before[1].toFixed(2)} → ${after[1].toFixed(2)} ms`,
+    );
   }
 
   const latencies: number[] = [];

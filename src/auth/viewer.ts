@@ -41,8 +41,9 @@ export async function liveSessions(db: Pick<Database, 'pool'>, claims: readonly 
 }
 
 /**
- * The session check every authenticated request runs, as one plain prepared statement: through
- * Prisma's client the same lookup cost 3-5x the CPU (bench/NOTES.md), on every request.
+ * The session check in the database, as one plain prepared statement: through Prisma's client the
+ * same lookup cost 3-5x the CPU (bench/NOTES.md). Requests reach it only when their process does
+ * not already know the session live (src/auth/session-state.ts, src/events/revocations.ts).
  */
 export function sessionCheck(db: Pick<Database, 'pool' | 'preparedStatements'>): SessionCheck {
   return async ({ sessionId, userId, tokenVersion }) => {

@@ -80,7 +80,9 @@ export async function openDatabase(options: DatabaseOptions, logger: Logger): Pr
     pool,
     preparedStatements: prepared,
     description,
-    openListener: embedded
+    // PGlite (embedded, or behind its socket in tests) serves every connection from one session: a
+    // notification may come out on whichever connection, never reliably on the listener's.
+    openListener: version.includes('PGlite')
       ? undefined
       : // keepAlive: a peer that vanished is noticed by the kernel too, not only by the stream's own pings.
         (applicationName) =>

@@ -103,10 +103,10 @@ export class RevocationStream {
     this.closed = true;
     clearTimeout(this.retry);
     const client = this.client;
-    if (client) {
-      this.lost(client);
-      await client.end().catch(() => {});
-    }
+    if (!client) return;
+    this.lost(client);
+    // A connection that went silent may never finish ending: shutdown does not wait for it.
+    await Promise.race([client.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
 
   private async open(): Promise<void> {
