@@ -418,6 +418,63 @@ const filteredPage50: OperationDef = {
   canonical: (api, json) => withoutCursor(filteredPage(api, json)),
 };
 
+/**
+ * issues(first: 20) across all of the viewer's projects (BIG1–BIG3 among them), newest first: with
+ * no filter (`allIssues`), or only the viewer's own (`myIssues`, filter assigneeId = viewer).
+ */
+function crossIssues(name: string, mine: boolean): OperationDef {
+  return {
+    name,
+    mutation: false,
+    slots: one,
+    rates: LIST_RATES,
+    request: (api, ctx) => {
+      if (api === 'raw') return raw(ctx, 'crossIssues', { mine });
+      if (api === 'trackr') {
+        return gql(
+          ctx,
+          'query($filter: IssueFilter) { issues(first: 20, filter: $filter) { pageInfo { hasNextPage } edges { node { key title status priority assignee { name } } } } }',
+          { filter: mine ? { assigneeId: { in: [gid('User', ctx.viewerId)] } } : null },
+        );
+      }
+      return gql(
+        ctx,
+        'query($u: UUID!, $a: UUID) { benchCrossIssues(userId: $u, assigneeId: $a, n: 21, first: 20) { pageInfo { hasNextPage } nodes { number title status priority projectByProjectId { key } userByAssigneeId { name } } } }',
+        { u: ctx.viewerId, a: mine ? ctx.viewerId : null },
+      );
+    },
+    canonical: (api, json) => {
+      if (api === 'raw') return json;
+      if (api === 'trackr') {
+        const c = data(json).issues;
+        return {
+          hasNextPage: c.pageInfo.hasNextPage,
+          issues: c.edges.map(({ node: i }: { node: TrackrIssue }) => ({
+            key: i.key,
+            title: i.title,
+            status: i.status,
+            priority: i.priority,
+            assignee: i.assignee?.name ?? null,
+          })),
+        };
+      }
+      const c = data(json).benchCrossIssues;
+      return {
+        hasNextPage: c.pageInfo.hasNextPage,
+        issues: c.nodes.map((i: PeerIssue) => ({
+          key: `${i.projectByProjectId.key}-${i.number}`,
+          title: i.title,
+          status: i.status,
+          priority: i.priority,
+          assignee: i.userByAssigneeId?.name ?? null,
+        })),
+      };
+    },
+  };
+}
+const allIssues = crossIssues('allIssues', false);
+const myIssues = crossIssues('myIssues', true);
+
 const createIssue: OperationDef = {
   name: 'createIssue',
   mutation: true,
@@ -493,6 +550,8 @@ export const OPERATIONS: Operation[] = [
   viewerProjects,
   filteredPage1,
   filteredPage50,
+  allIssues,
+  myIssues,
   createIssue,
   updateIssue,
 ].map(forServers);

@@ -20,6 +20,7 @@ import {
   type IssueView,
   type Team,
 } from './helpers/issues.js';
+import { removeMember } from './helpers/projects.js';
 
 let t: TestApp;
 let team: Team;
@@ -181,6 +182,28 @@ describe('idempotency keys', () => {
     const retry = issueOf(await createIssue(t, team.member.token, { projectId: team.project.id, title: 'Once', idempotencyKey: k }));
     expect(retry).toEqual(first);
     const next = await newIssue(t, team.member.token, { projectId: team.project.id, title: 'Next' });
+    expect(next.number).toBe(first.number + 1);
+  });
+
+  it('refuses a retry from someone who has left the project, and a refused create takes no number', async () => {
+    const project = await createProjectAs(t, team.owner.token);
+    const leaver = await signUpUser(t, 'Leaver');
+    const watcher = await signUpUser(t, 'Watcher');
+    await addMember(t, team.owner.token, project.id, leaver.id, 'MEMBER');
+    await addMember(t, team.owner.token, project.id, watcher.id, 'VIEWER');
+    const k = key();
+    const first = issueOf(await createIssue(t, leaver.token, { projectId: project.id, title: 'Before leaving', idempotencyKey: k }));
+    await removeMember(t, team.owner.token, project.id, leaver.id);
+    const retry = await createIssue(t, leaver.token, { projectId: project.id, title: 'Before leaving', idempotencyKey: k });
+    expect(retry).toMatchObject({ __typename: 'NotFoundError' });
+    // The counter is taken and the role read in one statement: a refusal rolls the number back.
+    expect(await createIssue(t, watcher.token, { projectId: project.id, title: 'Not allowed' })).toMatchObject({
+      __typename: 'ForbiddenError',
+    });
+    expect(await createIssue(t, team.outsider.token, { projectId: project.id, title: 'Not allowed' })).toMatchObject({
+      __typename: 'NotFoundError',
+    });
+    const next = await newIssue(t, team.owner.token, { projectId: project.id, title: 'Next' });
     expect(next.number).toBe(first.number + 1);
   });
 

@@ -181,7 +181,7 @@ describe('SQL statements per mutation (the benchmark shapes)', () => {
       { id: issue.id, t: 'Counted again' },
     );
     expect((updated.data as { updateIssue: { issue: { title: string } } }).updateIssue.issue.title).toBe('Counted again');
-    expect(created.statements).toBeLessThanOrEqual(9);
-    expect(updated.statements).toBeLessThanOrEqual(12);
+    expect(created.statements).toBeLessThanOrEqual(8);
+    expect(updated.statements).toBeLessThanOrEqual(9);
   });
 });

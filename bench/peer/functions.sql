@@ -37,6 +37,20 @@ LANGUAGE sql STABLE AS $$
   ORDER BY i.priority DESC, i.created_at DESC, i.id DESC
 $$;
 
+-- issues(first: n) across all of the user's projects, newest first, optionally only those assigned
+-- to one user: each project's newest n through its index, merged (PostGraphile pages the result).
+CREATE OR REPLACE FUNCTION public.bench_cross_issues(user_id uuid, assignee_id uuid, n integer) RETURNS SETOF public.issues
+LANGUAGE sql STABLE AS $$
+  SELECT x.* FROM public.project_members m
+  JOIN public.projects p ON p.id = m.project_id AND p.deleted_at IS NULL
+  CROSS JOIN LATERAL (SELECT i.* FROM public.issues i
+    WHERE i.project_id = m.project_id AND i.archived_at IS NULL AND i.deleted_at IS NULL
+      AND ($2 IS NULL OR i.assignee_id = $2)
+    ORDER BY i.created_at DESC, i.id DESC LIMIT $3) x
+  WHERE m.user_id = $1
+  ORDER BY x.created_at DESC, x.id DESC
+$$;
+
 -- createIssue: member check, number from the project's counter (row lock), CREATED event.
 CREATE OR REPLACE FUNCTION public.bench_create_issue(p_project_id uuid, p_title text, p_priority "IssuePriority", p_reporter_id uuid)
 RETURNS public.issues LANGUAGE plpgsql VOLATILE AS $$

@@ -180,6 +180,27 @@ const handlers: Record<string, Handler> = {
     );
   },
 
+  /**
+   * The first page of issues across all of the viewer's projects, newest first, optionally only
+   * those assigned to the viewer: each project's newest 21 through its index, merged.
+   */
+  async crossIssues(body, req) {
+    const v = await viewerId(req);
+    const { rows } = await pool.query<{ j: Json }>(
+      `SELECT json_build_object('key', p.key || '-' || x.number, 'title', x.title, 'status', x.status, 'priority', x.priority,
+                'assignee', (SELECT a.name FROM users a WHERE a.id = x.assignee_id)) AS j
+       FROM project_members m JOIN projects p ON p.id = m.project_id
+       CROSS JOIN LATERAL (SELECT i.* FROM issues i
+         WHERE i.project_id = m.project_id AND i.archived_at IS NULL AND i.deleted_at IS NULL AND p.deleted_at IS NULL
+           AND ($2::uuid IS NULL OR i.assignee_id = $2::uuid)
+         ORDER BY i.created_at DESC, i.id DESC LIMIT 21) x
+       WHERE m.user_id = $1
+       ORDER BY x.created_at DESC, x.id DESC LIMIT 21`,
+      [v, body.mine === true ? v : null],
+    );
+    return { hasNextPage: rows.length > 20, issues: rows.slice(0, 20).map((r) => r.j) };
+  },
+
   /** Keyset paging over (priority DESC, created_at DESC, id DESC); the cursor is that triple. */
   async filteredIssues(body, req) {
     const v = await viewerId(req);

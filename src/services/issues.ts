@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { Viewer } from '../auth/viewer.js';
 import { AppError, ConflictError, NotFoundError, parseInput, unclearable, ValidationError } from '../domain/errors.js';
 import { idField, isUuid, type IssueId } from '../domain/ids.js';
-import { denial, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
-import { Prisma, type Issue, type IssueEventType } from '../generated/prisma/client.js';
+import { assertCan, denial, visibleIssues, visibleProjects, type Action } from '../domain/permissions.js';
+import { Prisma, type Issue, type IssueEventType, type ProjectRole } from '../generated/prisma/client.js';
 import { IssuePriority, IssueStatus } from '../generated/prisma/enums.js';
 import { authorize, type Actor } from './access.js';
 import { withColumns, type Db } from './db.js';
@@ -292,22 +292,20 @@ const createIssueInput = z.object({
  */
 export async function createIssue({ prisma, viewer }: Actor, input: z.input<typeof createIssueInput>, query?: object): Promise<Issue> {
   const { idempotencyKey, ...data } = parseInput(createIssueInput, input);
-  await authorize(prisma, { viewer, projectId: data.projectId, action: 'issue.create' });
   return prisma.$transaction((tx) =>
     createOnce(
       tx,
       { userId: viewer.id, key: idempotencyKey, operation: 'createIssue', input: data },
       {
-        replay: (id) => tx.issue.findUniqueOrThrow({ ...query, where: { id } }),
+        replay: async (id) => {
+          await authorize(tx, { viewer, projectId: data.projectId, action: 'issue.create' });
+          return tx.issue.findUniqueOrThrow({ ...query, where: { id } });
+        },
         create: async () => {
           // The counter first: its row lock also makes a concurrent member removal (which locks
           // the project) wait for this issue or be waited for, so the assignee checked below is
           // still a member when the issue is written, or its removal unassigns it after.
-          const { issueCounter } = await tx.project.update({
-            where: { id: data.projectId },
-            data: { issueCounter: { increment: 1 } },
-            select: { issueCounter: true },
-          });
+          const issueCounter = await nextIssueNumber(tx, viewer, data.projectId);
           if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
           if (data.parentId) await requireParent(tx, { projectId: data.projectId, parentId: data.parentId, childId: null });
           const labels = data.labelIds ? await requireLabels(tx, { projectId: data.projectId, ids: data.labelIds }) : [];
@@ -337,6 +335,22 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
       },
     ),
   );
+}
+
+/**
+ * Takes the project's next issue number (locking its row until the transaction ends) and asserts
+ * `issue.create` with the viewer's role read by the same statement: one round trip for what was a
+ * role check and a counter update. A refusal throws, and the transaction's rollback gives the
+ * number back. The role comes from the statement's snapshot, as a check just before it would.
+ */
+async function nextIssueNumber(tx: Prisma.TransactionClient, viewer: Viewer, projectId: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ number: number; role: ProjectRole }[]>`
+    UPDATE projects p SET issue_counter = p.issue_counter + 1, updated_at = now()
+    FROM project_members m
+    WHERE p.id = ${projectId}::uuid AND p.deleted_at IS NULL AND m.project_id = p.id AND m.user_id = ${viewer.id}::uuid
+    RETURNING p.issue_counter AS number, m.role::text AS role`;
+  assertCan({ userId: viewer.id, role: row?.role ?? null }, 'issue.create', 'Project');
+  return row.number;
 }
 
 async function requireAssignable(db: Db, projectId: string, userId: string): Promise<void> {
@@ -441,12 +455,57 @@ const show = (value: string | number | Date | null | undefined): string | null =
  */
 export async function updateIssue({ prisma, viewer }: Actor, input: z.input<typeof updateIssueInput>, query?: object): Promise<Issue> {
   const { id, expectedVersion, ...changes } = parseInput(updateIssueInput, input);
-  const { projectId } = await requireIssue(prisma, viewer, { id, action: 'issue.update' });
+  if (changes.parentId !== undefined) {
+    // A parent change takes its project's parent-edge lock before the project's row (lockForUpdate),
+    // so it needs the project first.
+    const { projectId } = await requireIssue(prisma, viewer, { id, action: 'issue.update' });
+    return prisma.$transaction(async (tx) => {
+      await lockForUpdate(tx, { targets: [{ id, projectId }], parentsChange: true });
+      await requireIssue(tx, viewer, { id, action: 'issue.update' });
+      return applyChanges(tx, viewer, { id, projectId, expectedVersion, changes }, query);
+    });
+  }
   return prisma.$transaction(async (tx) => {
-    await lockForUpdate(tx, { targets: [{ id, projectId }], parentsChange: changes.parentId !== undefined });
-    await requireIssue(tx, viewer, { id, action: 'issue.update' });
-    return applyChanges(tx, viewer, { id, projectId, expectedVersion, changes }, query);
+    await lockIssueForEdit(tx, viewer, id);
+    const current = await currentIssue(tx, viewer, { id, action: 'issue.update' });
+    return applyChanges(tx, viewer, { id, projectId: current.projectId, expectedVersion, changes, current }, query);
   });
+}
+
+/**
+ * lockForUpdate for one issue without a parent change, in one statement: its project's row FOR KEY
+ * SHARE (the sub-select, evaluated before any issue row is locked), then the issue FOR UPDATE, in
+ * the one order all writers use. Only an issue of a live project the viewer is a member of is
+ * locked, so an outsider's attempt waits for nobody and holds nothing; whether the viewer may edit
+ * it is decided after, under the locks (currentIssue).
+ */
+async function lockIssueForEdit(tx: Prisma.TransactionClient, viewer: Viewer, id: IssueId): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM issues i
+    WHERE i.id = ${id}::uuid
+      AND (SELECT count(*) FROM (SELECT 1 FROM projects p JOIN project_members m ON m.project_id = p.id AND m.user_id = ${viewer.id}::uuid
+           WHERE p.id = (SELECT project_id FROM issues WHERE id = ${id}::uuid) AND p.deleted_at IS NULL FOR KEY SHARE OF p) locked) = 1
+    FOR UPDATE OF i`;
+}
+
+type CurrentIssue = Issue & { labels: { labelId: string }[] };
+
+/**
+ * The issue as it is now, with its labels, after asserting `action` on it as checkIssues does
+ * (NotFoundError if hidden or missing, ForbiddenError if not allowed): the check under the locks
+ * and the read the update starts from, in one statement.
+ */
+async function currentIssue(db: Db, viewer: Viewer, { id, action }: { id: IssueId; action: Action }): Promise<CurrentIssue> {
+  const row = await db.issue.findFirst({
+    where: { id, deletedAt: null, project: visibleProjects(viewer.id) },
+    include: {
+      labels: { select: { labelId: true } },
+      project: { select: { members: { where: { userId: viewer.id }, select: { role: true } } } },
+    },
+  });
+  if (!row) throw new NotFoundError('Issue');
+  const { project, ...issue } = row;
+  assertCan({ userId: viewer.id, role: project.members[0].role }, action, 'Issue', { createdBy: issue.reporterId });
+  return issue;
 }
 
 /** One item of updateIssues: the issue as updated, or the expected failure it met. */
@@ -517,16 +576,18 @@ async function lockForUpdate(
 /**
  * Applies `changes` to an issue locked and re-checked by the caller: validates everything before
  * writing anything, so an expected failure leaves the transaction as it was. The payload is read
- * inside the transaction, so it shows exactly this change.
+ * inside the transaction, so it shows exactly this change. `current`, when the caller read it under
+ * the locks already, is not read again.
  */
 async function applyChanges(
   tx: Prisma.TransactionClient,
   viewer: Viewer,
-  target: { id: IssueId; projectId: string; expectedVersion?: number; changes: IssueChanges },
+  target: { id: IssueId; projectId: string; expectedVersion?: number; changes: IssueChanges; current?: CurrentIssue },
   query?: object,
 ): Promise<Issue> {
   const { id, projectId, expectedVersion, changes: data } = target;
-  const current = await tx.issue.findUniqueOrThrow({ where: { id }, include: { labels: { select: { labelId: true } } } });
+  const current =
+    target.current ?? (await tx.issue.findUniqueOrThrow({ where: { id }, include: { labels: { select: { labelId: true } } } }));
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     const { labels: _labels, ...issue } = current;
     throw new ConflictError(`The issue changed since version ${expectedVersion}; it is now at version ${current.version}`, issue);
