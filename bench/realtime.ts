@@ -1,27 +1,48 @@
 // Realtime benchmark: delivery latency from a committed mutation to its subscribers (p50/p99) with
 // 1 and with N subscribers on one replica, and the replica's memory per idle subscription.
 //
-//   npx tsx bench/realtime.ts [--subscribers=1000] [--events=50] [--redis]
+//   npx tsx bench/realtime.ts [--subscribers=1000] [--events=50] [--redis] [--replicas]
 //
+// --replicas starts a second server on the same database and Redis: subscribers connect to the
+// second, mutations go to the first, so every event crosses Redis (implies --redis).
 // Starts a real server (tsx src/main.ts) on a fresh database of the PostgreSQL at BENCH_DATABASE_URL
 // (default postgresql://postgres@127.0.0.1:5432/postgres), subscribes over WebSocket (graphql-ws),
 // mutates over HTTP one at a time, and times each event from the moment its mutation was sent
 // (the mutation's own round trip is reported beside it: the event cannot be committed before
-// that is nearly over). Memory: the server's VmRSS before and after opening the subscriptions.
+// that is nearly over). Memory: the subscribers' server's heap and RSS after a forced full GC
+// (bench/memory-probe.mjs) before and after opening the subscriptions, per subscription.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startServer, gql } from '../test/helpers/realtime.js';
+import { startServer, gql, type Server } from '../test/helpers/realtime.js';
 
 const arg = (name: string, fallback: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const SUBSCRIBERS = Number(arg('subscribers', '1000'));
 const EVENTS = Number(arg('events', '50'));
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const PER_CONNECTION = 50;
+const REPLICAS = process.argv.includes('--replicas');
+const REDIS = REPLICAS || process.argv.includes('--redis');
 
-const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+/** tsx runs the script in a child node process: that child is the server to measure. */
+const serverPid = (tsxPid: number) => Number(readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, 'utf8').trim().split(/\s+/)[0]);
+
+/** Forces a full GC in the server and reads its heap and RSS (bench/memory-probe.mjs). */
+async function memory(server: Server): Promise<{ heapUsed: number; rss: number }> {
+  const pid = serverPid(server.child.pid!);
+  const seen = server.output().length;
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 500; i++) {
+    const line = /\{"memoryProbe":(\{[^}]*\})\}/.exec(server.output().slice(seen));
+    if (line) return JSON.parse(line[1]) as { heapUsed: number; rss: number };
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no memory probe answer from the server');
+}
 async function waitFor(done: () => boolean, what: string, stepMs = 20): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!done()) {
@@ -38,13 +59,17 @@ async function main() {
   await admin.query(`CREATE DATABASE "${dbName}"`);
   const url = new URL(SERVER);
   url.pathname = `/${dbName}`;
-  const server = await startServer({
+  const env = {
     DATABASE_URL: url.toString(),
     LOG_LEVEL: 'info',
     MAX_SUBSCRIPTIONS_PER_USER: String(SUBSCRIBERS + 10),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(PER_CONNECTION),
-    ...(process.argv.includes('--redis') ? { REDIS_URL: 'redis://127.0.0.1:6379', REALTIME_CHANNEL_PREFIX: `${dbName}:` } : {}),
-  });
+    NODE_OPTIONS: `--expose-gc --import ${pathToFileURL(resolvePath('bench/memory-probe.mjs')).href}`,
+    ...(REDIS ? { REDIS_URL: 'redis://127.0.0.1:6379', REALTIME_CHANNEL_PREFIX: `${dbName}:` } : {}),
+  };
+  const server = await startServer(env);
+  // The subscribers' replica: the same server, or with --replicas a second one.
+  const listening = REPLICAS ? await startServer(env) : server;
   const clients: Client[] = [];
   try {
     const signUp = await gql<{ signUp: { accessToken: string } }>(
@@ -71,7 +96,7 @@ async function main() {
     for (const count of [1, SUBSCRIBERS]) {
       for (const client of clients.splice(0)) await client.dispose();
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const before = rssKb(server.child.pid!);
+      const before = await memory(listening);
       const received = new Map<string, number[]>();
       let subscribed = 0;
       const acks: Promise<void>[] = [];
@@ -81,7 +106,7 @@ async function main() {
         if (i % PER_CONNECTION === 0) {
           clients.push(
             createClient({
-              url: server.url.replace('http', 'ws') + '/graphql',
+              url: listening.url.replace('http', 'ws') + '/graphql',
               webSocketImpl: WebSocket,
               connectionParams: { authorization: `Bearer ${token}` },
               lazy: false,
@@ -126,7 +151,7 @@ async function main() {
       }
       subscribed = count;
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const after = rssKb(server.child.pid!);
+      const after = await memory(listening);
 
       const latencies: number[] = [];
       const roundTrips: number[] = [];
@@ -152,13 +177,22 @@ async function main() {
           deliveries: latencies.length,
           latencyMs: { p50: +quantile(latencies, 0.5).toFixed(1), p99: +quantile(latencies, 0.99).toFixed(1) },
           mutationRoundTripMs: { p50: +quantile(roundTrips, 0.5).toFixed(1) },
-          rssKb: { before, after },
-          ...(count > 1 ? { kbPerIdleSubscription: +((after - before) / count).toFixed(1) } : {}),
+          replicas: REPLICAS ? 2 : 1,
+          redis: REDIS,
+          heapMb: { before: +(before.heapUsed / 2 ** 20).toFixed(1), after: +(after.heapUsed / 2 ** 20).toFixed(1) },
+          rssMb: { before: +(before.rss / 2 ** 20).toFixed(1), after: +(after.rss / 2 ** 20).toFixed(1) },
+          ...(count > 1
+            ? {
+                heapKbPerIdleSubscription: +((after.heapUsed - before.heapUsed) / 1024 / count).toFixed(1),
+                rssKbPerIdleSubscription: +((after.rss - before.rss) / 1024 / count).toFixed(1),
+              }
+            : {}),
         }),
       );
     }
   } finally {
     for (const client of clients) await client.dispose();
+    if (listening !== server) await listening.stop();
     await server.stop();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();

@@ -1,11 +1,14 @@
 // GraphiQL works offline: the page and all its assets come from this server, checked in a real
-// headless Chromium that is refused every other address.
+// headless Chromium that is refused every other address. People log in through it, send the
+// Authorization header, browse the docs and run a subscription (GraphiQL's SSE) that shows events.
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, unique, type TestApp } from './helpers/app.js';
+import { createProjectAs, signUpUser, startTestApp, unique, type TestApp } from './helpers/app.js';
+import { newIssue } from './helpers/issues.js';
+import { until } from './helpers/realtime.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasBrowser = existsSync(CHROMIUM);
@@ -20,7 +23,7 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ GRAPHIQL: 'true' });
+    t = await startTestApp({ GRAPHIQL: 'true', OUTBOX_POLL_MS: '100' }, { realtime: true });
     server = createServer(t.app.requestListener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,6 +43,7 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     await t?.close();
   });
@@ -103,6 +107,36 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     await docs.getByText('Query', { exact: true }).click();
     await docs.getByText('The logged-in user; null when the request carries no access token.').waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/graphiql-docs.png` });
+    await page.close();
+  }, 90_000);
+
+  it('runs a subscription and shows the events a mutation causes', async () => {
+    const owner = await signUpUser(t, 'Sub Scriber');
+    const project = await createProjectAs(t, owner.token);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${base}/graphql`);
+    await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await replaceEditorText(page, '.graphiql-editor-tool', JSON.stringify({ Authorization: `Bearer ${owner.token}` }));
+    await replaceEditorText(
+      page,
+      '.graphiql-query-editor',
+      `subscription { projectActivity(projectId: "${project.id}") { __typename ... on Activity { eventId } ... on IssueCreated { issue { key title } } } }`,
+    );
+    await page.click('.graphiql-execute-button');
+    // The subscription is open on the server (over SSE, GraphiQL's default) before anything changes.
+    await until(() => t.realtime!.stats().listeners === 1, 'the subscription from GraphiQL');
+    const issue = await newIssue(t, owner.token, { projectId: project.id, title: 'Seen in the browser' });
+    const response = page.locator('.graphiql-response .view-lines');
+    const read = async () => ((await response.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    await expect.poll(read, { timeout: 30_000 }).toContain(issue.key);
+    expect(await read()).toContain('Seen in the browser');
+    expect(await read()).toContain('IssueCreated');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}/graphiql-subscription.png` });
+    // Stopping it (the execute button turns into a stop button) ends the stream on the server.
+    await page.click('.graphiql-execute-button');
+    await until(() => t.realtime!.stats().listeners === 0, 'the subscription to end');
     await page.close();
   }, 90_000);
 });

@@ -110,7 +110,7 @@ describe('SSE event ids', () => {
     expect(BigInt(ids[1]!)).toBeGreaterThan(BigInt(ids[0]!));
     expect(BigInt(ids[2]!)).toBeGreaterThan(BigInt(ids[1]!));
 
-    // What a browser's EventSource (or graphql-sse) does after a dropped connection.
+    // What a browser's EventSource does after a dropped connection.
     await until(() => listeners() === 0, 'the first stream to end');
     const resumed = sseWithIds(ACTIVITY, { p: project.id }, owner.token, { 'last-event-id': ids[0]! });
     await until(() => resumed.events.length === 2, 'the missed events');

@@ -30,7 +30,7 @@ function takeEventId(request: Request): string | undefined {
 
 /**
  * Yoga's own SSE processor (graphql-sse distinct connections mode), given the subscription's results
- * with an `id: <eventId>` line after each one's data, so EventSource and graphql-sse clients
+ * with an `id: <eventId>` line after each one's data, so SSE clients that honour it (EventSource)
  * reconnect with Last-Event-ID by themselves and get what they missed (subscriptions.ts). Yoga
  * writes a result as `data: <result.stringify(result)>` and ends the event with a blank line; a
  * result's `stringify` is its documented serialiser hook (ExecutionResultWithSerializer).

@@ -3,20 +3,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, decodeJwt } from 'jose';
+import { serveWebSockets } from '../../src/graphql/websocket.js';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../helpers/app.js';
 
 export type Served = { t: TestApp; url: string; close(): Promise<void> };
 
-/** The app behind node:http on 127.0.0.1 (a random port), as main.ts serves it. */
-export async function serve(env: Record<string, string> = {}): Promise<Served> {
-  const t = await startTestApp(env);
+/**
+ * The app behind node:http on 127.0.0.1 (a random port), as main.ts serves it; with `realtime`,
+ * also its subscriptions (the relay, SSE, and graphql-ws on the same port).
+ */
+export async function serve(env: Record<string, string> = {}, options: { realtime?: boolean } = {}): Promise<Served> {
+  const t = await startTestApp(env, { realtime: options.realtime });
   const server: Server = createServer(t.app.requestListener);
+  const webSockets = t.realtime ? serveWebSockets(server, t.app, t.realtime) : undefined;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
     t,
     url,
     close: async () => {
+      await webSockets?.close('test over');
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await t.close();
     },

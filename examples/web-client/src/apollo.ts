@@ -1,11 +1,15 @@
 // Apollo Client for Trackr: bearer auth with a refresh on UNAUTHENTICATED, safe retries, relay-style
-// pagination in the normalised cache, and (optionally) trusted documents sent by hash.
+// pagination in the normalised cache, subscriptions over graphql-ws (a split link), and (optionally)
+// trusted documents sent by hash.
 import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { ErrorLink } from '@apollo/client/link/error';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { RetryLink } from '@apollo/client/link/retry';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { relayStylePagination } from '@apollo/client/utilities';
+import { OperationTypeNode } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { from, switchMap } from 'rxjs';
 import possibleTypesResult from './gql/possible-types.js';
 import { RefreshSession } from './operations.js';
@@ -19,6 +23,8 @@ export type ApolloOptions = {
   persistedDocuments?: boolean;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
+  /** A WebSocket class where there is no global one (Node 20: the `ws` package). */
+  webSocketImpl?: unknown;
 };
 
 /** The cache: every object by `__typename:id`, and connections merged page after page. */
@@ -37,7 +43,7 @@ export function createCache(): InMemoryCache {
 const isUnauthenticated = (error: unknown) =>
   CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
 
-export function createApolloClient({ uri, tokens, persistedDocuments = false, fetch }: ApolloOptions): ApolloClient {
+export function createApolloClient({ uri, tokens, persistedDocuments = false, fetch, webSocketImpl }: ApolloOptions): ApolloClient {
   // Read at each attempt, so a retry after a refresh carries the new token.
   const auth = new SetContextLink((previous, operation) => {
     const headers = previous.headers as Record<string, string> | undefined;
@@ -76,6 +82,25 @@ export function createApolloClient({ uri, tokens, persistedDocuments = false, fe
   if (persistedDocuments) links.push(new PersistedQueryLink({ generateHash: documentHash }));
   links.push(new HttpLink({ uri, fetch }));
 
-  const client: ApolloClient = new ApolloClient({ link: ApolloLink.from(links), cache: createCache() });
+  // Subscriptions over graphql-ws on the same URL; the token goes in the connection params, read
+  // at each (re)connect. The socket opens with the first subscription and closes after the last.
+  // Where there is no WebSocket at all (Node 20 without `ws`), the client does everything else.
+  const http = ApolloLink.from(links);
+  const WebSocketImpl = webSocketImpl ?? globalThis.WebSocket;
+  const link = WebSocketImpl
+    ? ApolloLink.split(
+        ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
+        new GraphQLWsLink(
+          createClient({
+            url: uri.replace(/^http/, 'ws'),
+            webSocketImpl: WebSocketImpl,
+            connectionParams: () => (tokens.accessToken ? { authorization: `Bearer ${tokens.accessToken}` } : {}),
+          }),
+        ),
+        http,
+      )
+    : http;
+
+  const client: ApolloClient = new ApolloClient({ link, cache: createCache() });
   return client;
 }

@@ -1,8 +1,19 @@
 // A small frontend on Apollo Client, without a framework: the flows a Trackr web app has. Each
 // function returns what a view would render; every union member is handled by __typename.
 import type { ApolloClient } from '@apollo/client';
-import type { CreateIssueInput, IssueCardFragment, IssueStatus, UpdateIssueInput } from './gql/graphql.js';
-import { AddComment, Board, CreateIssue, CreateProject, IssuePage, LogIn, MyProjects, SignUp, UpdateIssue } from './operations.js';
+import type { CreateIssueInput, IssueCardFragment, IssueStatus, ProjectActivitySubscription, UpdateIssueInput } from './gql/graphql.js';
+import {
+  AddComment,
+  Board,
+  CreateIssue,
+  CreateProject,
+  IssuePage,
+  LogIn,
+  MyProjects,
+  ProjectActivity,
+  SignUp,
+  UpdateIssue,
+} from './operations.js';
 import type { TokenStore } from './session.js';
 
 /** A failure the user can act on: the server's code, its message, and per-field messages for forms. */
@@ -163,4 +174,42 @@ export async function addComment(client: ApolloClient, issueId: string, body: st
   const result = data!.addComment;
   if (result.__typename === 'CommentPayload') return ok(result.comment);
   return failed({ code: result.code, message: result.message });
+}
+
+export type ActivityEvent = ProjectActivitySubscription['projectActivity'];
+
+/**
+ * A project's live activity (over graphql-ws), each event handed to `onEvent` in commit order. The
+ * last eventId is kept, so `resume()` after a dropped connection or an UNAUTHENTICATED end (after a
+ * refresh) subscribes again with `since` and gets what was missed, then live events, none twice.
+ */
+export function followProject(
+  client: ApolloClient,
+  projectId: string,
+  onEvent: (event: ActivityEvent) => void,
+  onEnd?: (error?: Error) => void,
+) {
+  let since: string | undefined;
+  let current: { unsubscribe(): void } | undefined;
+  const start = () => {
+    current = client.subscribe({ query: ProjectActivity, variables: { projectId, since } }).subscribe({
+      next: ({ data, error }) => {
+        if (error) onEnd?.(error);
+        if (!data) return;
+        since = data.projectActivity.eventId;
+        onEvent(data.projectActivity);
+      },
+      error: (error: Error) => onEnd?.(error),
+      complete: () => onEnd?.(),
+    });
+  };
+  start();
+  return {
+    lastEventId: () => since,
+    resume() {
+      current?.unsubscribe();
+      start();
+    },
+    stop: () => current?.unsubscribe(),
+  };
 }

@@ -247,3 +247,40 @@ export const AddComment = graphql(`
     }
   }
 `);
+
+export const ProjectActivity = graphql(`
+  subscription ProjectActivity($projectId: ID!, $since: ID) {
+    projectActivity(projectId: $projectId, since: $since) {
+      __typename
+      ... on Activity {
+        eventId
+        occurredAt
+        actor {
+          id
+          name
+        }
+      }
+      ... on IssueCreated {
+        issue {
+          ...IssueCard
+        }
+      }
+      ... on IssueUpdated {
+        changedFields
+        issue {
+          ...IssueCard
+        }
+      }
+      ... on CommentAdded {
+        comment {
+          id
+          body
+        }
+        issue {
+          id
+          key
+        }
+      }
+    }
+  }
+`);

@@ -1,5 +1,6 @@
 // urql for Trackr: @urql/exchange-auth for the bearer token and its refresh, retries that are safe,
-// and (optionally) trusted documents sent by hash with @urql/exchange-persisted.
+// subscriptions over SSE (the fetch exchange, with the same headers as every request), and
+// (optionally) trusted documents sent by hash with @urql/exchange-persisted.
 import { authExchange } from '@urql/exchange-auth';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { retryExchange } from '@urql/exchange-retry';
@@ -51,5 +52,7 @@ export function createUrqlClient({ url, tokens, persistedDocuments = false, fetc
     );
   }
   exchanges.push(fetchExchange);
-  return new Client({ url, exchanges, fetch });
+  // Subscriptions go through fetchExchange as SSE (Accept: text/event-stream), so the auth exchange's
+  // Authorization header reaches them too (a browser EventSource could not send one).
+  return new Client({ url, exchanges, fetch, fetchSubscriptions: true });
 }
