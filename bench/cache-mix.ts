@@ -3,7 +3,7 @@
 // issues, filtered list page 1) and 10% writes (updateIssue, createIssue, addComment), against
 // one Trackr process with RESPONSE_CACHE=on and =off, interleaved; reports req/s and the hit rate.
 //
-//   npx tsx bench/cache-mix.ts [--seconds=15] [--rounds=2] [--redis]
+//   npx tsx bench/cache-mix.ts [--seconds=15] [--rounds=2] [--writes=0.1] [--redis]
 //
 // It makes its own database (trackr_cache_mix_<random>, dropped at the end) on DATABASE_URL's
 // server (default postgresql://postgres@127.0.0.1:5432/postgres) and its data through the API:
@@ -17,6 +17,8 @@ const arg = (name: string, fallback: string) => process.argv.find((a) => a.start
 const SECONDS = Number(arg('seconds', '15'));
 const ROUNDS = Number(arg('rounds', '2'));
 const REDIS = process.argv.includes('--redis');
+/** The share of writes (the rest are reads). */
+const WRITES = Number(arg('writes', '0.1'));
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const USERS = 50;
 const PROJECTS = 5;
@@ -41,7 +43,8 @@ function must(json: Json, what: string): Record<string, unknown> {
 }
 
 async function startServer(databaseUrl: string, cache: boolean): Promise<ChildProcess> {
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  // node itself (not npx), so that SIGTERM reaches the server and not only a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -142,7 +145,9 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * ite
 
 /** One request of the mix for `user`: 90% reads, 10% writes. */
 function nextRequest(user: User): [string, Record<string, unknown>, boolean] {
-  const r = Math.random();
+  // Reads take [0, 0.9) of the scale, writes [0.9, 1): map the wanted share of writes onto it.
+  const u = Math.random();
+  const r = u < 1 - WRITES ? (u / (1 - WRITES)) * 0.9 : 0.9 + ((u - (1 - WRITES)) / WRITES) * 0.1;
   if (r < 0.15) return ['{ viewer { email name } }', {}, false];
   if (r < 0.35) return [`query($id: ID!) { issue(id: $id) { ...I } } ${ISSUE}`, { id: pick(user.issueIds.slice(0, 10)) }, false];
   if (r < 0.5)
