@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjectAs, signUpUser, startTestApp, type SignedUp, type TestApp } from './helpers/app.js';
 import { addMember, createIssue, deleteIssue, issueAction, issueOf, setUpTeam, updateIssue, type Team } from './helpers/issues.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `trackr-test:rc-${randomUUID().slice(0, 8)}:`;
 
 type Answer = { data: Record<string, unknown> | null; hit: boolean; codes: string[] };
