@@ -38,8 +38,12 @@ export const API: Record<Server, Api> = {
 };
 /** Servers running Trackr (statement budgets and N+1 gates apply to each). */
 export const isTrackr = (server: Server): boolean => API[server] === 'trackr' && server !== 'ceiling';
-/** Whether a server performs an operation: E answers reads only (no logIn, no mutations). */
-export const performs = (server: Server, op: { mutation: boolean }): boolean => !(op.mutation && server === 'ceiling');
+/**
+ * Whether a server performs an operation: E answers reads only (no logIn, no mutations), and not the
+ * cross-project lists, whose answer is "the viewer's projects": E has no membership to filter by.
+ */
+export const performs = (server: Server, op: { mutation: boolean; crossProject?: boolean }): boolean =>
+  !(server === 'ceiling' && (op.mutation || op.crossProject));
 
 /** Facts about the dataset and session every request may need. */
 export type Ctx = {
@@ -70,6 +74,8 @@ export type Operation = {
   canonical: (server: Server, json: Json) => Json;
   /** Fixed request rates (req/s) at which latency is measured. */
   rates: number[];
+  /** Lists across all of the viewer's projects (E cannot answer these: see performs). */
+  crossProject?: boolean;
 };
 /** An operation as written: per API; `server` is passed along for per-process state (page-50 cursors). */
 type OperationDef = Omit<Operation, 'request' | 'canonical'> & {
@@ -426,6 +432,7 @@ function crossIssues(name: string, mine: boolean): OperationDef {
   return {
     name,
     mutation: false,
+    crossProject: true,
     slots: one,
     rates: LIST_RATES,
     request: (api, ctx) => {

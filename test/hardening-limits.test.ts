@@ -209,7 +209,7 @@ describe('what real clients send still passes', () => {
     );
     const ctx: Ctx = {
       token: user.token,
-      viewerId: user.id,
+      viewerId: rawIdOf(user.id),
       viewerEmail: user.email,
       password: user.password,
       bigProjectId: rawIdOf(project.id),
@@ -228,7 +228,7 @@ describe('what real clients send still passes', () => {
         body: request.body,
       });
       const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[]; extensions?: { cost?: Cost } };
-      expect(body.errors, op.name).toBeUndefined();
+      expect(body.errors, `${op.name}: ${JSON.stringify(body.errors)}`).toBeUndefined();
       expect(body.extensions?.cost?.requested, op.name).toBeLessThan(25_000);
     }
   });
