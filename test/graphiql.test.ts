@@ -125,10 +125,18 @@ describe.skipIf(!hasBrowser)('GraphiQL in a browser', () => {
     );
     await page.click('.graphiql-execute-button');
     // The subscription is open on the server (over SSE, GraphiQL's default) before anything changes.
-    await until(() => t.realtime!.stats().listeners === 1, 'the subscription from GraphiQL');
-    const issue = await newIssue(t, owner.token, { projectId: project.id, title: 'Seen in the browser' });
     const response = page.locator('.graphiql-response .view-lines');
     const read = async () => ((await response.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    let shown = '';
+    await until(
+      async () => {
+        shown = await read();
+        return t.realtime!.stats().listeners === 1;
+      },
+      () => `the subscription from GraphiQL (its response pane shows: ${shown || 'nothing'})`,
+      60_000,
+    );
+    const issue = await newIssue(t, owner.token, { projectId: project.id, title: 'Seen in the browser' });
     await expect.poll(read, { timeout: 30_000 }).toContain(issue.key);
     expect(await read()).toContain('Seen in the browser');
     expect(await read()).toContain('IssueCreated');
