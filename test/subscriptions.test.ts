@@ -118,7 +118,7 @@ describe.runIf(onPostgres)('relaying', () => {
     const waitingPass = async () =>
       (
         await t.db.pool.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE application_name = 'trackr-relay' AND wait_event_type = 'Lock'`,
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'trackr-relay' AND wait_event_type = 'Lock'`,
         )
       ).rows;
     await until(async () => (await waitingPass()).length === 1, 'a relay pass waiting on the lock');
@@ -130,6 +130,47 @@ describe.runIf(onPostgres)('relaying', () => {
     await until(() => activities(stream).some((a) => a.issue?.key === issue.key), 'the event after the lost connection');
     stream.close();
     await until(() => stats().listeners === 0, 'the cleanup');
+  });
+
+  it('LISTENs again after PostgreSQL ends its listening connection, rather than falling back to polling for good', async () => {
+    const db = await createEmptyDatabase();
+    const pool = createPool(db.url, { poolSize: 2, connectTimeoutMs: 10_000 });
+    const published: string[] = [];
+    const bus = new MemoryBus();
+    bus.publish = (events) => {
+      published.push(...events.map((e) => e.projectId));
+      return Promise.resolve();
+    };
+    // A poll too slow to matter: only notifications can deliver within the test's waits.
+    const relay = new Relay({ pool, bus, logger: createLogger('silent'), listenUrl: db.url, pollMs: 60_000, retentionHours: 24 });
+    const listeners = async () =>
+      (
+        await pool.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'trackr-relay' AND query LIKE 'LISTEN%'`,
+        )
+      ).rows;
+    const write = (projectId: string) =>
+      pool.query(`INSERT INTO outbox_events (type, project_id) VALUES ('ISSUE_CREATED', $1)`, [projectId]);
+    try {
+      await migrate(pool);
+      await relay.start();
+      const before = randomUUID();
+      await write(before);
+      await until(() => published.includes(before), 'the event before the loss', 10_000);
+
+      const [lost] = await listeners();
+      await pool.query('SELECT pg_terminate_backend($1)', [lost.pid]);
+      const during = randomUUID();
+      await write(during);
+      await until(async () => (await listeners()).some((l) => l.pid !== lost.pid), 'a new listening connection', 10_000);
+      const after = randomUUID();
+      await write(after);
+      await until(() => published.includes(during) && published.includes(after), 'the events during and after the loss', 10_000);
+    } finally {
+      await relay.close();
+      await pool.end();
+      await db.drop();
+    }
   });
 
   it('leaves the events of a relay that died after publishing to the next relay, under the same ids', async () => {

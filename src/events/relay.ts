@@ -23,6 +23,9 @@ import { EVENT_COLUMNS, toPublished, type PublishedEvent } from './outbox.js';
 const RELAY_LOCK = 'trackr:outbox-relay';
 /** Rows per pass; a pass with a full batch is followed at once by another. */
 const BATCH = 500;
+/** Pauses before LISTENing again after the connection was lost: doubling from the first to the last. */
+const FIRST_RELISTEN_MS = 100;
+const MAX_RELISTEN_MS = 5000;
 
 export type RelayOptions = {
   pool: pg.Pool;
@@ -38,6 +41,8 @@ export class Relay {
   private listener?: pg.Client;
   private poller?: NodeJS.Timeout;
   private pruner?: NodeJS.Timeout;
+  private relisten?: NodeJS.Timeout;
+  private relistenMs = FIRST_RELISTEN_MS;
   private running?: Promise<void>;
   private again = false;
   private closed = false;
@@ -45,19 +50,43 @@ export class Relay {
   constructor(private readonly options: RelayOptions) {}
 
   async start(): Promise<void> {
-    const { listenUrl, pollMs, logger } = this.options;
-    if (listenUrl) {
-      this.listener = new pg.Client({ connectionString: listenUrl, application_name: 'trackr-relay' });
-      this.listener.on('notification', () => this.kick());
-      // A broken LISTEN connection only costs latency: polling goes on.
-      this.listener.on('error', (error) => logger.warn({ err: error }, 'outbox LISTEN connection failed; polling only'));
-      await this.listener.connect();
-      await this.listener.query('LISTEN trackr_outbox');
-    }
-    this.poller = setInterval(() => this.kick(), pollMs);
+    if (this.options.listenUrl) await this.listen();
+    this.poller = setInterval(() => this.kick(), this.options.pollMs);
     this.pruner = setInterval(() => void this.prune(), 10 * 60_000);
     this.pruner.unref();
     await this.prune();
+    this.kick();
+  }
+
+  /**
+   * LISTENs on a connection of its own. A lost one (a PostgreSQL restart) only costs latency while it
+   * is away (polling goes on), and is replaced with growing pauses; once listening again, a pass
+   * picks up what was committed meanwhile.
+   */
+  private async listen(): Promise<void> {
+    const { listenUrl, logger } = this.options;
+    const listener = new pg.Client({ connectionString: listenUrl, application_name: 'trackr-relay' });
+    this.listener = listener;
+    let lost = false;
+    const onLost = (error?: Error) => {
+      if (lost || this.closed) return;
+      lost = true;
+      logger.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      void listener.end().catch(() => {});
+      this.relisten = setTimeout(() => void this.listen(), this.relistenMs);
+      this.relistenMs = Math.min(this.relistenMs * 2, MAX_RELISTEN_MS);
+    };
+    listener.on('notification', () => this.kick());
+    listener.on('error', onLost);
+    listener.on('end', () => onLost());
+    try {
+      await listener.connect();
+      await listener.query('LISTEN trackr_outbox');
+    } catch (error) {
+      onLost(error as Error);
+      return;
+    }
+    this.relistenMs = FIRST_RELISTEN_MS;
     this.kick();
   }
 
@@ -146,6 +175,7 @@ export class Relay {
     this.closed = true;
     clearInterval(this.poller);
     clearInterval(this.pruner);
+    clearTimeout(this.relisten);
     await this.running;
     await this.listener?.end().catch(() => {});
   }
