@@ -5,16 +5,9 @@
 //
 //   npx tsx bench/list-plans.ts --database-url=postgresql://postgres@127.0.0.1:5432/lists_bench [--migrate] [--plans]
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { LoginThrottle } from '../src/auth/login-throttle.js';
-import { createRateLimiter } from '../src/auth/rate-limit.js';
-import { TokenService } from '../src/auth/tokens.js';
-import { sessionCheck } from '../src/auth/viewer.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
 import { migrate } from '../src/db/migrate.js';
-import { createLogger } from '../src/logger.js';
 import { BENCH_PASSWORD, VIEWER_EMAIL } from './dataset.js';
+import { startInProcess } from './in-process.js';
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const url = args.get('database-url') ?? 'postgresql://postgres@127.0.0.1:5432/lists_bench';
@@ -43,35 +36,8 @@ async function main(): Promise<void> {
     console.log(await migrate(pool));
     await pool.end();
   }
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-list-plans-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'warn',
-    GRAPHIQL: 'false',
-  });
-  const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
-  const rateLimiter = createRateLimiter(undefined);
-  const app = await createApp({
-    prisma: db.prisma,
-    config,
-    tokens: new TokenService(config.jwt),
-    sessionIsLive: sessionCheck(db),
-    throttle: new LoginThrottle(rateLimiter, config.loginLimits),
-    logger,
-    isReady: async () => true,
-  });
-  const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-    const response = await app.fetch('http://bench.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+  const trackr = await startInProcess(url, 'list-plans');
+  const { gql } = trackr;
   const explain = new pg.Client({ connectionString: url });
   await explain.connect();
   // As Trackr's own connections plan (src/db/client.ts).
@@ -121,8 +87,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await explain.end();
-    await rateLimiter.close();
-    await db.close();
+    await trackr.close();
   }
 }
 

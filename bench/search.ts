@@ -8,15 +8,8 @@
 //   npx tsx bench/search.ts --full             # 1M issues, BIG1 has 50,000 (~2 min to load once)
 //   options: --requests=200 --keep-db --database-url=postgresql://postgres@127.0.0.1:5432/postgres
 import pg from 'pg';
-import { createApp } from '../src/app.js';
-import { LoginThrottle } from '../src/auth/login-throttle.js';
-import { createRateLimiter } from '../src/auth/rate-limit.js';
-import { TokenService } from '../src/auth/tokens.js';
-import { sessionCheck } from '../src/auth/viewer.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
 import { BENCH_PASSWORD, BIG_KEY, FULL, prepareDataset, QUICK, VIEWER_EMAIL, withDb } from './dataset.js';
+import { startInProcess } from './in-process.js';
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const full = args.has('full');
@@ -32,35 +25,8 @@ const SEARCH = `query($q: String!, $filter: IssueFilter, $first: Int) { searchIs
 async function main(): Promise<void> {
   await prepareDataset(adminUrl, dbName, full ? FULL : QUICK, log);
   const url = withDb(adminUrl, dbName);
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-search-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'warn',
-    GRAPHIQL: 'false',
-  });
-  const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
-  const rateLimiter = createRateLimiter(undefined);
-  const app = await createApp({
-    prisma: db.prisma,
-    config,
-    tokens: new TokenService(config.jwt),
-    sessionIsLive: sessionCheck(db),
-    throttle: new LoginThrottle(rateLimiter, config.loginLimits),
-    logger,
-    isReady: async () => true,
-  });
-  const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-    const response = await app.fetch('http://bench.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+  const trackr = await startInProcess(url, 'search');
+  const { gql } = trackr;
   try {
     const login = (await gql('mutation($i: LogInInput!) { logIn(input: $i) { ... on AuthPayload { accessToken } } }', {
       i: { email: VIEWER_EMAIL, password: BENCH_PASSWORD },
@@ -129,8 +95,7 @@ async function main(): Promise<void> {
       await client.end();
     }
   } finally {
-    await rateLimiter.close();
-    await db.close();
+    await trackr.close();
     if (!args.has('keep-db')) {
       const admin = new pg.Client({ connectionString: adminUrl });
       await admin.connect();

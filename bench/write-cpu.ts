@@ -4,15 +4,8 @@
 // (bench/NOTES.md "Leaner writes"). Writes to the MUT project of an existing bench database.
 //
 //   npx tsx bench/write-cpu.ts --database-url=postgresql://postgres@127.0.0.1:5432/lists_bench --count=500
-import { createApp } from '../src/app.js';
-import { LoginThrottle } from '../src/auth/login-throttle.js';
-import { createRateLimiter } from '../src/auth/rate-limit.js';
-import { TokenService } from '../src/auth/tokens.js';
-import { sessionCheck } from '../src/auth/viewer.js';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/client.js';
-import { createLogger } from '../src/logger.js';
 import { BENCH_PASSWORD, MUT_KEY, VIEWER_EMAIL } from './dataset.js';
+import { startInProcess } from './in-process.js';
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const url = args.get('database-url') ?? 'postgresql://postgres@127.0.0.1:5432/lists_bench';
@@ -25,35 +18,8 @@ const UPDATE = `mutation($id: ID!, $t: String!) { updateIssue(input: { id: $id, 
   __typename ... on IssuePayload { issue { key title status priority } } ... on Error { code message } } }`;
 
 async function main(): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: url,
-    JWT_SECRET: 'bench-write-cpu-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'warn',
-    GRAPHIQL: 'false',
-  });
-  const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, logger);
-  const rateLimiter = createRateLimiter(undefined);
-  const app = await createApp({
-    prisma: db.prisma,
-    config,
-    tokens: new TokenService(config.jwt),
-    sessionIsLive: sessionCheck(db),
-    throttle: new LoginThrottle(rateLimiter, config.loginLimits),
-    logger,
-    isReady: async () => true,
-  });
-  const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
-    const response = await app.fetch('http://bench.test/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+  const trackr = await startInProcess(url, 'write-cpu');
+  const { gql } = trackr;
   try {
     const login = (await gql('mutation($i: LogInInput!) { logIn(input: $i) { ... on AuthPayload { accessToken } } }', {
       i: { email: VIEWER_EMAIL, password: BENCH_PASSWORD },
@@ -93,8 +59,7 @@ async function main(): Promise<void> {
       `${tag}: createIssue ${c.cpuMs.toFixed(3)} ms CPU (${c.wallMs.toFixed(2)} ms wall), updateIssue ${u.cpuMs.toFixed(3)} ms CPU (${u.wallMs.toFixed(2)} ms wall), ${count} each`,
     );
   } finally {
-    await rateLimiter.close();
-    await db.close();
+    await trackr.close();
   }
 }
 
