@@ -50,44 +50,16 @@ afterEach(async () => {
 type Activity = { __typename: string; eventId: string; issue?: { key: string } | null };
 type SseEvent = { id?: string; result: GqlResult<{ projectActivity: Activity }> };
 
-/** A raw SSE subscription (POST, Accept: text/event-stream) that keeps each event's `id:` line. */
+/** An SSE subscription with each event's `id:` line beside its result. */
 function sseWithIds(query: string, variables: object, token: string, headers: Record<string, string> = {}) {
-  const controller = new AbortController();
-  const events: SseEvent[] = [];
-  const done = (async () => {
-    const res = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}`, ...headers },
-      body: JSON.stringify({ query, variables }),
-      signal: controller.signal,
-    });
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += value;
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const lines = buffer.slice(0, end).split('\n');
-        buffer = buffer.slice(end + 2);
-        const field = (name: string) =>
-          lines
-            .find((line) => line.startsWith(`${name}:`))
-            ?.slice(name.length + 1)
-            .trim();
-        const data = field('data');
-        if (field('event') === 'next' && data) events.push({ id: field('id'), result: JSON.parse(data) as SseEvent['result'] });
-      }
-    }
-  })().catch((error: unknown) => {
-    if (!controller.signal.aborted) throw error;
-  });
+  const stream = sse(url, query, variables, token, headers);
   return {
-    events,
+    get events(): SseEvent[] {
+      return stream.results.map((result, i) => ({ id: stream.ids[i], result: result as SseEvent['result'] }));
+    },
     close: async () => {
-      controller.abort();
-      await done;
+      stream.close();
+      await stream.ended;
     },
   };
 }

@@ -73,6 +73,8 @@ export async function gql<T = Record<string, unknown>>(
 /** A subscription as a test sees it: every result received, and whether (and how) it ended. */
 export type Stream = {
   results: GqlResult<Record<string, unknown>>[];
+  /** Each result's SSE `id:` line, where it had one (same order as results; WebSocket: none). */
+  ids: (string | undefined)[];
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   isEnded(): boolean;
@@ -83,6 +85,7 @@ export type Stream = {
 export function sse(url: string, query: string, variables: object, token: string, headers: Record<string, string> = {}): Stream {
   const controller = new AbortController();
   const results: Stream['results'] = [];
+  const ids: Stream['ids'] = [];
   let finished = false;
   const ended = (async () => {
     const res = await fetch(`${url}/graphql`, {
@@ -106,7 +109,10 @@ export function sse(url: string, query: string, variables: object, token: string
           .filter((line) => line.startsWith('data:'))
           .map((line) => line.slice(5).trim())
           .join('\n');
-        if (event === 'next' && data) results.push(JSON.parse(data) as GqlResult<Record<string, unknown>>);
+        if (event === 'next' && data) {
+          results.push(JSON.parse(data) as GqlResult<Record<string, unknown>>);
+          ids.push(/^id: *(.*)$/m.exec(message)?.[1]);
+        }
         if (event === 'complete') return;
       }
     }
@@ -115,7 +121,7 @@ export function sse(url: string, query: string, variables: object, token: string
       if (!controller.signal.aborted) throw error;
     })
     .finally(() => (finished = true));
-  return { results, ended, isEnded: () => finished, close: () => controller.abort() };
+  return { results, ids, ended, isEnded: () => finished, close: () => controller.abort() };
 }
 
 export function wsClient(url: string, token: string): Client {
@@ -150,7 +156,7 @@ export function ws(client: Client, query: string, variables: object): Stream {
       },
     );
   });
-  return { results, ended, isEnded: () => finished, close: () => unsubscribe() };
+  return { results, ids: [], ended, isEnded: () => finished, close: () => unsubscribe() };
 }
 
 /** Waits until `condition` holds (a deadline only guards against hanging; nothing is timed). */
