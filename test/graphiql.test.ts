@@ -155,6 +155,11 @@ async function replaceEditorText(page: Page, container: string, text: string): P
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
+  // GraphiQL takes an edit into its state (and saves it) after a debounce; on a busy machine a click
+  // on Run before that sends nothing or the previous document. Its saved query shows when it has.
+  if (container === '.graphiql-query-editor') {
+    await page.waitForFunction((expected) => localStorage.getItem('graphiql:query') === expected, text, { timeout: 30_000 });
+  }
 }
 
 /** Runs the operation and returns the response pane's text once it contains `expected`. */
