@@ -95,7 +95,9 @@ for (const store of ['memory', 'redis'] as const) {
       await t.gql(`mutation { updateProfile(input: { name: "Member" }) { __typename } }`, {}, team.member.token);
       const first = await ask(t, team.member.token, VIEWER);
       expect(first.hit).toBe(false);
-      const again = await ask(t, team.member.token, VIEWER);
+      // Normally the very next read; later only if a relayed event of the set-up's writes arrived in
+      // between and (rightly) invalidated the member's answers.
+      const again = await warm(t, team.member.token, VIEWER);
       expect(again.hit).toBe(true);
       expect(again.data).toEqual(first.data);
       // The same document for someone else: their own answer, not the member's.
