@@ -107,12 +107,13 @@ export async function createApp(deps: AppOptions): Promise<App> {
     },
   };
 
-  // The response cache: its lookup needs the viewer before the context exists; both share one resolution.
+  // One resolution of the viewer per request, shared by the context and the response cache (whose
+  // lookup needs the viewer before the context exists).
   const viewers = new WeakMap<Request, Promise<Viewer | null>>();
   const viewerOf = (request: Request): Promise<Viewer | null> => {
     let viewer = viewers.get(request);
     if (!viewer) {
-      viewer = (async () => resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.sessionIsLive))();
+      viewer = resolveViewer(bearerToken(request.headers.get('authorization')), deps.tokens, deps.sessionIsLive);
       viewers.set(request, viewer);
     }
     return viewer;
@@ -183,13 +184,7 @@ export async function createApp(deps: AppOptions): Promise<App> {
     },
     maskedErrors: { maskError: createErrorMasker(logger, { suggestions: config.introspection }) },
     context: ({ request, req }: YogaInitialContext & ServerContext) =>
-      createContext(
-        deps,
-        request,
-        requestIds.get(request)?.id ?? randomUUID(),
-        req?.socket.remoteAddress,
-        deps.responseCache ? viewerOf(request) : undefined,
-      ),
+      createContext(deps, request, requestIds.get(request)?.id ?? randomUUID(), req?.socket.remoteAddress, viewerOf(request)),
     plugins: [
       useRequestScope(),
       useHttpHygiene(config),

@@ -6,7 +6,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { RateLimitedError } from '../domain/errors.js';
 import type { ClientInfo } from '../services/sessions.js';
-import { bearerToken, resolveViewer, type SessionCheck, type Viewer } from '../auth/viewer.js';
+import { bearerToken, type SessionCheck, type Viewer } from '../auth/viewer.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Actor } from '../services/access.js';
 import type { Realtime } from '../events/realtime.js';
@@ -72,16 +72,15 @@ function clientInfo(deps: AppDeps, request: Request, peer: string | undefined): 
   return { ip: forwarded || peer || 'unknown', userAgent: request.headers.get('user-agent') ?? undefined };
 }
 
-/** `resolved`: this request's viewer when already resolved (the response cache needs it first). */
+/** `resolvedViewer`: the request's one resolution of its token (createApp's viewerOf). */
 export async function createContext(
   deps: AppDeps,
   request: Request,
   requestId: string,
-  peer?: string,
-  resolved?: Promise<Viewer | null>,
+  peer: string | undefined,
+  resolvedViewer: Promise<Viewer | null>,
 ): Promise<GraphQLContext> {
-  const token = bearerToken(request.headers.get('authorization'));
-  const viewer = await (resolved ?? resolveViewer(token, deps.tokens, deps.sessionIsLive));
+  const viewer = await resolvedViewer;
   const context: GraphQLContext = {
     prisma: deps.prisma,
     config: deps.config,
@@ -94,7 +93,7 @@ export async function createContext(
     throttle: deps.throttle,
     passwordChecks: 0,
     realtime: deps.realtime,
-    token,
+    token: bearerToken(request.headers.get('authorization')),
     lastEventId: request.headers.get('last-event-id') ?? undefined,
   };
   return context;
