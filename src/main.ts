@@ -101,9 +101,11 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
-    // Open streams would keep the server from closing: end them with a reason clients can act on.
+    // Draining starts first, so every response still to come says `Connection: close`; open streams
+    // would keep the server from closing: end them with a reason clients can act on.
+    const drained = connections.drain();
     await webSockets.close('The server is shutting down; reconnect to resume with your last eventId');
-    await connections.drain();
+    await drained;
     // Only now: the last request may still have needed the database.
     await revocations.close();
     await db.close();

@@ -102,7 +102,7 @@ describe('the server process', () => {
       const url = await waitForListening(r);
       const agent = new Agent({ keepAlive: true, maxSockets: 100 });
       const post = (body: unknown) =>
-        new Promise<{ status: number; headers: IncomingHttpHeaders; body: string; at: number }>((resolve, reject) => {
+        new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
           const payload = JSON.stringify(body);
           const req = request(
             `${url}/graphql`,
@@ -110,7 +110,7 @@ describe('the server process', () => {
             (res) => {
               let text = '';
               res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, at: Date.now() }));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
               res.on('error', reject);
             },
           );
@@ -129,7 +129,6 @@ describe('the server process', () => {
         }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
       );
       while (started() < before + count) await new Promise((resolve) => setTimeout(resolve, 5));
-      const signalled = Date.now();
       r.child.kill('SIGTERM');
       const results = await Promise.all(inFlight);
       for (const result of results) {
@@ -137,9 +136,15 @@ describe('the server process', () => {
         if (result instanceof Error) continue;
         expect(result.status).toBe(200);
         expect(JSON.parse(result.body)).toMatchObject({ data: { signUp: { __typename: 'AuthPayload' } } });
-        if (result.at > signalled) expect(result.headers.connection).toBe('close');
       }
       expect(await r.exited).toBe(0);
+      // Every request the server still had when it began shutting down is answered with Connection: close.
+      // Counted from the server's own figure, not from when the client sent the signal: on a busy machine a
+      // response written before the signal is handled can arrive after it was sent, and rightly keeps alive.
+      const inFlightAtShutdown = Number(/"inFlight":(\d+),"msg":"shutting down/.exec(r.output())?.[1]);
+      expect(inFlightAtShutdown).toBeGreaterThan(0);
+      const closing = results.filter((result) => !(result instanceof Error) && result.headers.connection === 'close');
+      expect(closing.length).toBeGreaterThanOrEqual(inFlightAtShutdown);
       expect(r.output()).toMatch(/"msg":"stopped"/);
       expect(r.output()).not.toMatch(/did not finish in time/);
       agent.destroy();
