@@ -24,7 +24,11 @@ chmod 755 "$WORK"
 DB="trackr_image_$$"
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
   psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -76,7 +80,7 @@ start_server() {
   (cd "$APP" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" NODE_ENV=production \
     HOST=127.0.0.1 PORT="$PORT" JWT_SECRET="$JWT_SECRET" LOG_LEVEL=warn "$@" node dist/src/main.js > "$WORK/server.log" 2>&1) &
   SERVER_PID=$!
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     healthcheck && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; fail "the server exited at start"; }
     sleep 0.2
