@@ -29,7 +29,7 @@ export const builder = new SchemaBuilder<{
     Date: { Input: Date; Output: Date };
   };
   DefaultFieldNullability: false;
-  // Project.issues' relation query looks up where a page starts (services/issues.ts issuePageStart).
+  // Project.issues' selection reads the issue its cursor names first (services/issues.ts projectIssuesQuery).
   AsyncSelections: true;
 }>({
   // scope-auth first, so authorization runs before any other plugin's wrapping.

@@ -25,13 +25,20 @@ import type { ProjectAccess } from '../domain/permissions.js';
 import type { Comment, Issue, Project, ProjectMember, ProjectRole, User } from '../generated/prisma/client.js';
 import { projectAccesses } from '../services/access.js';
 import { withColumns } from '../services/db.js';
-import { findIssues, findIssuesByKey, issuePageStart, type IssueListOptions, type PageStart } from '../services/issues.js';
+import {
+  countProjectIssues,
+  findCursorIssues,
+  findIssues,
+  findIssuesByKey,
+  type CursorIssue,
+  type IssueListOptions,
+} from '../services/issues.js';
 import { findProjects } from '../services/projects.js';
 import { findUsers } from '../services/users.js';
 import type { GraphQLContext } from './context.js';
 import type { GlobalId } from './ids.js';
 
-export type PageStartKey = { options: IssueListOptions; cursorId: string; backward: boolean };
+export type ProjectIssueCountKey = { projectId: string; options: IssueListOptions };
 
 /** The loader for one selection (plugin-prisma's `query` for the field being resolved). */
 export type LookupLoader<Key, Row> = (query: object) => DataLoader<Key, Row | null>;
@@ -40,10 +47,12 @@ export type Loaders = {
   /** The viewer's role in each project (null when not a member). */
   viewerRole: DataLoader<string, ProjectRole | null>;
   /**
-   * Where a Project.issues page after a cursor starts. Pothos asks for the connection's query more
-   * than once per request (planning and resolving); the lookup runs once.
+   * The issue a Project.issues cursor names (its project and sort values), null if missing or
+   * hidden: one statement for every page of the request, each cursor read once.
    */
-  issuePageStart: DataLoader<PageStartKey, PageStart, string>;
+  cursorIssue: DataLoader<string, CursorIssue | null>;
+  /** Project.issues' totalCount: one statement for every project of the request with the same filter. */
+  projectIssueCount: DataLoader<ProjectIssueCountKey, number, string>;
   /** Issues the viewer can see, by id and by key (API-42); null for missing and hidden alike. */
   issueById: LookupLoader<IssueId, Issue>;
   issueByKey: LookupLoader<string, Issue>;
@@ -90,11 +99,28 @@ export function createLoaders(prisma: PrismaClient, currentViewer: () => Viewer 
       const roles = new Map(rows.map((r) => [r.projectId, r.role]));
       return projectIds.map((id) => roles.get(id) ?? null);
     }),
-    issuePageStart: new DataLoader(
-      (keys) => {
-        // Only asked for on behalf of a logged-in viewer (Project.issues is reached through a visible project).
-        const viewer = currentViewer()!;
-        return Promise.all(keys.map(({ options, ...start }) => issuePageStart({ prisma, viewer }, options, start)));
+    cursorIssue: new DataLoader((ids) => {
+      const viewer = currentViewer();
+      return viewer ? findCursorIssues({ prisma, viewer }, ids) : Promise.resolve(ids.map(() => null));
+    }),
+    projectIssueCount: new DataLoader(
+      async (keys) => {
+        // Keys with the same list options share one statement.
+        const byOptions = new Map<string, { options: IssueListOptions; projectIds: string[] }>();
+        for (const { projectId, options } of keys) {
+          const shape = JSON.stringify(options);
+          const group = byOptions.get(shape) ?? { options, projectIds: [] };
+          group.projectIds.push(projectId);
+          byOptions.set(shape, group);
+        }
+        const counts = new Map<string, number>();
+        await Promise.all(
+          [...byOptions].map(async ([shape, { options, projectIds }]) => {
+            const found = await countProjectIssues(prisma, projectIds, options);
+            projectIds.forEach((id, i) => counts.set(`${shape}\u0000${id}`, found[i]));
+          }),
+        );
+        return keys.map(({ projectId, options }) => counts.get(`${JSON.stringify(options)}\u0000${projectId}`) ?? 0);
       },
       { cacheKeyFn: (key) => JSON.stringify(key) },
     ),

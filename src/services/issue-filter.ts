@@ -129,7 +129,13 @@ export function issuesBeyond(
     }
     if (beyond) branches.push({ AND: [...keys.slice(0, i).map((k) => ({ [k.column]: row[k.column] })), beyond] });
   });
-  return { OR: branches };
+  // The first key's bound once more, outside the OR, where an index on (project_id, <key>, id) takes
+  // it as where its scan starts: without it the scan walks every row before the cursor (a page 40,000
+  // rows deep into a 50,000-issue project: 15 ms and 2,764 buffers, against 0.14 ms and 5 with it).
+  // Only for a key without declared order or nulls (created_at, updated_at, number).
+  const { column, asc } = keys[0];
+  if (DECLARED[column] || column === 'dueDate') return { OR: branches };
+  return { AND: [{ [column]: { [asc !== backward ? 'gte' : 'lte']: row[column] } }, { OR: branches }] };
 }
 
 /** ORDER BY for the given keys plus `id` as the tie-breaker, so cursors never skip or repeat. */

@@ -80,47 +80,76 @@ export function issueListQuery(options: IssueListOptions) {
   return { where: { AND: where }, orderBy: issueOrderBy(options.orderBy) };
 }
 
-export type PageStart = { cursor: { id: string }; skip: number };
-
 /** The sort values (and project) of the issue a cursor names, if the viewer can see it; null otherwise. */
 function cursorIssue(db: Db, viewer: Viewer, cursorId: string) {
   return db.issue.findFirst({
     where: { id: cursorId, project: visibleProjects(viewer.id) },
-    select: { id: true, projectId: true, priority: true, status: true, dueDate: true, createdAt: true, updatedAt: true, number: true },
+    select: cursorColumns,
   });
 }
 
+const cursorColumns = {
+  id: true,
+  projectId: true,
+  priority: true,
+  status: true,
+  dueDate: true,
+  createdAt: true,
+  updatedAt: true,
+  number: true,
+} as const satisfies Prisma.IssueSelect;
+
+/** What a keyset page needs of the issue its cursor names: its project and sort values. */
+export type CursorIssue = Prisma.IssueGetPayload<{ select: typeof cursorColumns }>;
+
 /**
- * Where a project's page after (or, `backward`, before) issue `cursorId` starts, as Prisma `cursor`
- * + `skip`, for Project.issues: Pothos' relatedConnection always hands Prisma a cursor (Query.issues
- * uses a keyset condition instead, see listIssues). Prisma needs the cursor's row in the list: once
- * that issue has left it (archived, deleted, edited out of the filter) a nested list comes back
- * empty. So the page is anchored on the first issue still listed at or beyond the cursor's sort
- * position: the cursor itself (skip 1) or its next neighbour (skip 0).
+ * The issues with these ids that the viewer may see, as cursors (project and sort values), in the
+ * order asked; null for each missing or hidden one. One statement however many ids: the per-request
+ * loader (graphql/loaders.ts) batches the cursors of every Project.issues page of a request here.
  */
-export async function issuePageStart(
-  { prisma, viewer }: Actor,
-  options: IssueListOptions,
-  { cursorId, backward }: { cursorId: string; backward: boolean },
-): Promise<PageStart> {
-  const asGiven = { cursor: { id: cursorId }, skip: 1 };
-  const row = await cursorIssue(prisma, viewer, cursorId);
-  if (!row) return asGiven;
-  const { where, orderBy } = issueListQuery(options);
-  const anchor = await prisma.issue.findFirst({
-    where: {
-      AND: [
-        where,
-        visibleIssues(viewer.id),
-        { projectId: row.projectId },
-        { OR: [{ id: row.id }, issuesBeyond(row, { orderBy: options.orderBy, backward })] },
-      ],
-    },
-    orderBy,
-    take: backward ? -1 : 1,
-    select: { id: true },
+export async function findCursorIssues({ prisma, viewer }: Actor, ids: readonly string[]): Promise<(CursorIssue | null)[]> {
+  const rows = await prisma.issue.findMany({
+    where: { id: { in: [...new Set(ids)] }, project: visibleProjects(viewer.id) },
+    select: cursorColumns,
   });
-  return !anchor || anchor.id === row.id ? asGiven : { cursor: { id: anchor.id }, skip: 0 };
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+/**
+ * WHERE and ORDER BY of one page of a project's issues (Project.issues, a relation of the project
+ * loaded in the project's own statement): the list's rule (issueListQuery) and, after (or,
+ * `backward`, before) a cursor, the same keyset condition as listIssues on the cursor issue's sort
+ * values, never Prisma's `cursor` (which splits the project's joined statement into one per
+ * relation, and needs the cursor's row to still be in the list). `cursor` is the issue the cursor
+ * names as findCursorIssues read it: null (a missing or hidden issue) pages nothing, and so does an
+ * issue of another project (the condition keeps its project only).
+ */
+export function projectIssuesQuery(
+  options: IssueListOptions,
+  page: { cursor?: CursorIssue | null; backward: boolean },
+): { where: Prisma.IssueWhereInput; orderBy: Prisma.IssueOrderByWithRelationInput[] } {
+  const { where, orderBy } = issueListQuery(options);
+  if (page.cursor === undefined) return { where, orderBy };
+  const beyond: Prisma.IssueWhereInput[] = page.cursor
+    ? [{ projectId: page.cursor.projectId }, issuesBeyond(page.cursor, { orderBy: options.orderBy, backward: page.backward })]
+    : [{ id: { in: [] } }];
+  return { where: { AND: [where, ...beyond] }, orderBy };
+}
+
+/**
+ * How many issues each of these projects lists (Project.issues' totalCount: issueListQuery's rule,
+ * no paging), in the order asked. One statement however many projects. The projects are ones the
+ * viewer has already been shown (the parents of the connection), so membership was checked there.
+ */
+export async function countProjectIssues(prisma: Db, projectIds: readonly string[], options: IssueListOptions): Promise<number[]> {
+  const rows = await prisma.issue.groupBy({
+    by: ['projectId'],
+    where: { AND: [issueListQuery(options).where, { projectId: { in: [...new Set(projectIds)] } }] },
+    _count: { _all: true },
+  });
+  const counts = new Map(rows.map((row) => [row.projectId, row._count._all]));
+  return projectIds.map((id) => counts.get(id) ?? 0);
 }
 
 /**
@@ -309,32 +338,45 @@ export async function createIssue({ prisma, viewer }: Actor, input: z.input<type
           if (data.assigneeId) await requireAssignable(tx, data.projectId, data.assigneeId);
           if (data.parentId) await requireParent(tx, { projectId: data.projectId, parentId: data.parentId, childId: null });
           const labels = data.labelIds ? await requireLabels(tx, { projectId: data.projectId, ids: data.labelIds }) : [];
-          const issue = await tx.issue.create({
-            ...(query && withColumns(query, { id: true })),
-            data: {
-              projectId: data.projectId,
-              number: issueCounter,
-              title: data.title,
-              description: data.description,
-              status: data.status,
-              priority: data.priority,
-              estimate: data.estimate ?? null,
-              dueDate: data.dueDate ?? null,
-              assigneeId: data.assigneeId ?? null,
-              parentId: data.parentId ?? null,
-              reporterId: viewer.id,
-              closedAt: CLOSED.includes(data.status) ? new Date() : null,
-              // An empty nested create would make Prisma re-read the new row in an extra statement.
-              ...(labels.length ? { labels: { create: labels.map((labelId) => ({ labelId })) } } : {}),
-            },
-          });
-          await tx.issueEvent.create({ data: { issueId: issue.id, actorId: viewer.id, type: 'CREATED' } });
-          await recordEvents(tx, viewer.id, [{ type: 'ISSUE_CREATED', projectId: data.projectId, issueId: issue.id }]);
+          const id = await insertIssue(tx, { ...data, number: issueCounter, reporterId: viewer.id, labels });
+          // The payload as the query asks (relations included), read inside the transaction.
+          const issue = await tx.issue.findUniqueOrThrow({ ...(query && withColumns(query, { id: true })), where: { id } });
+          await recordEvents(tx, viewer.id, [{ type: 'ISSUE_CREATED', projectId: data.projectId, issueId: id }]);
           return issue;
         },
       },
     ),
   );
+}
+
+type NewIssue = Omit<z.output<typeof createIssueInput>, 'idempotencyKey' | 'labelIds'> & {
+  number: number;
+  reporterId: string;
+  labels: readonly string[];
+};
+
+/**
+ * Writes a new issue, its labels and its CREATED history row in one statement (data-modifying
+ * CTEs: the foreign keys are checked at the statement's end, when the issue exists), for one
+ * round trip fewer than Prisma's create followed by the history insert. The caller has taken the
+ * number and checked everything; columns not written take their defaults (version 1, created_at
+ * now()); updated_at is now() too, as Prisma's @updatedAt would set it. Returns the new id.
+ */
+async function insertIssue(tx: Prisma.TransactionClient, issue: NewIssue): Promise<string> {
+  const closedAt = CLOSED.includes(issue.status) ? new Date() : null;
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    WITH i AS (
+      INSERT INTO issues (project_id, number, title, description, status, priority, estimate, due_date,
+                          assignee_id, parent_id, reporter_id, closed_at, updated_at)
+      VALUES (${issue.projectId}::uuid, ${issue.number}, ${issue.title}, ${issue.description},
+              ${issue.status}::"IssueStatus", ${issue.priority}::"IssuePriority", ${issue.estimate ?? null}::int,
+              ${issue.dueDate ? issue.dueDate.toISOString().slice(0, 10) : null}::date, ${issue.assigneeId ?? null}::uuid,
+              ${issue.parentId ?? null}::uuid, ${issue.reporterId}::uuid, ${closedAt}::timestamptz, now())
+      RETURNING id),
+    labels AS (INSERT INTO issue_labels (issue_id, label_id) SELECT i.id, l FROM i, unnest(${[...issue.labels]}::uuid[]) l),
+    history AS (INSERT INTO issue_events (issue_id, actor_id, type) SELECT i.id, ${issue.reporterId}::uuid, 'CREATED' FROM i)
+    SELECT id::text AS id FROM i`;
+  return row.id;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { prismaConnectionHelpers } from '@pothos/plugin-prisma';
 import { builder } from '../builder.js';
 import { actor } from '../context.js';
 import { brandIds } from '../ids.js';
@@ -10,7 +11,7 @@ import { UserRef } from './user.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { visibleProjects } from '../../domain/permissions.js';
 import type { Project } from '../../generated/prisma/client.js';
-import { issueListQuery } from '../../services/issues.js';
+import { projectIssuesQuery, type IssueListOptions } from '../../services/issues.js';
 import {
   createProject,
   deleteProject,
@@ -20,6 +21,15 @@ import {
   transferProjectOwnership,
   updateProject,
 } from '../../services/projects.js';
+
+/** Project.issues' pages: plugin-prisma's cursors over `id`, our page-size rules. */
+const projectIssues = prismaConnectionHelpers(builder, 'Issue', { cursor: 'id', maxSize: pageSize });
+
+/** The list options of a Project.issues field's arguments. */
+const listOptions = (args: { filter?: Parameters<typeof toIssueFilter>[0]; orderBy?: IssueListOptions['orderBy'] }): IssueListOptions => ({
+  filter: toIssueFilter(args.filter),
+  orderBy: args.orderBy,
+});
 
 export const ProjectRoleEnum = builder.enumType('ProjectRole', {
   description:
@@ -70,24 +80,41 @@ export const ProjectRef = brandIds(
         description: 'The labels issues of this project can carry, by name.',
         query: () => ({ orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       }),
-      issues: t.relatedConnection('issues', {
-        cursor: 'id',
-        maxSize: pageSize,
-        description: "This project's issues, filtered and ordered (newest first by default; archived ones only when the filter asks).",
-        totalCount: true,
-        args: {
-          filter: t.arg({ type: IssueFilterRef }),
-          orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
+      issues: t.connection(
+        {
+          type: projectIssues.ref,
+          description: "This project's issues, filtered and ordered (newest first by default; archived ones only when the filter asks).",
+          args: {
+            filter: t.arg({ type: IssueFilterRef }),
+            orderBy: t.arg({ type: [IssueOrderRef], description: 'Up to 3 sort keys; id breaks ties.' }),
+          },
+          // The page is a relation of the project, loaded in the project's own statement: the list's
+          // rule, and after a cursor the keyset condition on the cursor issue's sort values
+          // (services/issues.ts projectIssuesQuery), never Prisma's cursor.
+          select: async (args, context, nestedSelection) => {
+            const {
+              cursor: _cursor,
+              skip: _skip,
+              take,
+              ...selection
+            } = await projectIssues.getQuery(args, context, nestedSelection, {
+              awaitSelections: true,
+            });
+            const { cursorId, backward } = pageStart(args);
+            const cursor = cursorId === undefined ? undefined : await context.loaders.cursorIssue.load(cursorId);
+            return { issues: { ...selection, ...projectIssuesQuery(listOptions(args), { cursor, backward }), take } };
+          },
+          resolve: (project, args, context) => ({
+            ...projectIssues.resolve(project.issues, args, context, project),
+            totalCount: () => context.loaders.projectIssueCount.load({ projectId: project.id, options: listOptions(args) }),
+          }),
         },
-        // Our cursor and skip win over Pothos' (see issuePageStart for why they differ).
-        query: async (args, context) => {
-          const options = { filter: toIssueFilter(args.filter), orderBy: args.orderBy };
-          // The connection's own arguments are there too, though not in the declared type.
-          const { cursorId, backward } = pageStart(args as Parameters<typeof pageStart>[0]);
-          const start = cursorId && context.viewer ? await context.loaders.issuePageStart.load({ options, cursorId, backward }) : {};
-          return { ...issueListQuery(options), ...start };
+        {
+          fields: (connection) => ({
+            totalCount: connection.int({ resolve: (page) => page.totalCount() }),
+          }),
         },
-      }),
+      ),
     }),
   }),
   'Project',
