@@ -1,6 +1,6 @@
 // Trackr in this process, answering through app.fetch (no HTTP, no other load), for the bench
 // scripts that time or explain Trackr alone (search.ts, list-plans.ts, write-cpu.ts).
-import { createApp } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
 import { LoginThrottle } from '../src/auth/login-throttle.js';
 import { createRateLimiter } from '../src/auth/rate-limit.js';
 import { TokenService } from '../src/auth/tokens.js';
@@ -10,16 +10,17 @@ import { openDatabase } from '../src/db/client.js';
 import { createLogger } from '../src/logger.js';
 
 export type Gql = (query: string, variables: Record<string, unknown>, token?: string) => Promise<Record<string, unknown>>;
-export type InProcessTrackr = { gql: Gql; close(): Promise<void> };
+export type InProcessTrackr = { gql: Gql; app: App; close(): Promise<void> };
 
-/** Production settings on `databaseUrl`; `gql` throws on any GraphQL error. */
-export async function startInProcess(databaseUrl: string, name: string): Promise<InProcessTrackr> {
+/** Production settings on `databaseUrl` (plus `env`); `gql` throws on any GraphQL error. */
+export async function startInProcess(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<InProcessTrackr> {
   const config = loadConfig({
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     JWT_SECRET: `bench-${name}-secret-that-is-long-enough-0123456789`,
     LOG_LEVEL: 'warn',
     GRAPHIQL: 'false',
+    ...env,
   });
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, logger);
@@ -45,6 +46,7 @@ export async function startInProcess(databaseUrl: string, name: string): Promise
   };
   return {
     gql,
+    app,
     close: async () => {
       await rateLimiter.close();
       await db.close();
