@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DocumentNode, getOperationAST, GraphQLError, OperationTypeNode, parse, type ParseOptions, type Source } from 'graphql';
-import { createYoga, useReadinessCheck, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import { prepareDummyHash } from './auth/passwords.js';
 import { createContext, type AppDeps, type GraphQLContext } from './graphql/context.js';
 import { createErrorMasker } from './graphql/errors.js';
@@ -139,6 +139,17 @@ export async function createApp(deps: AppOptions): Promise<App> {
     cachePlugins.push(useTrackrResponseCache({ store, invalidation, ttlMs: config.responseCache.ttlMs, viewerOf, logger }));
   }
 
+  // /ready: 200 when the database answers, else 503. Not yoga's useReadinessCheck, which also runs
+  // a URLPattern (a JavaScript polyfill on Node 20) over the URL of every request that is not
+  // /ready (bench/NOTES.md "Trackr vs its stack"), and answers a failed check with its error text.
+  const readiness: Plugin = {
+    onRequest(hook) {
+      if (hook.url.pathname !== '/ready') return;
+      const answer = (ready: boolean) => hook.endResponse(new hook.fetchAPI.Response(null, { status: ready ? 200 : 503 }));
+      return Promise.resolve(deps.isReady ? deps.isReady() : true).then(answer, () => answer(false));
+    },
+  };
+
   const tokenLimit: Plugin = {
     onParse({ setParseFn }) {
       // envelop types the parse function loosely (any); this is graphql-js' own.
@@ -194,7 +205,7 @@ export async function createApp(deps: AppOptions): Promise<App> {
       useQueryLimits({ config, limiter: deps.throttle.limiter }),
       useSchemaPrivacy(config),
       trustedDocuments(config.trustedDocuments),
-      useReadinessCheck({ endpoint: '/ready', check: () => (deps.isReady ? deps.isReady() : true) }),
+      readiness,
       ...realtimePlugins(),
       revocationBarrier,
       // Last: its lookup comes after every check above has accepted the request.
