@@ -58,10 +58,11 @@ export async function cacheGate(
 
   await checkReads('warming');
   for (const op of mutations) {
+    const before = failures.length;
     await send(ports.cached, op.request('cached', ctx, 0));
     const changed = await checkReads(`after ${op.name} through Bc`);
     log(
-      `cache gate: ${op.name.padEnd(15)} changed ${changed}/${reads.length} reads' answers; Bc fresh after it: ${failures.length ? 'NO' : 'yes'}`,
+      `cache gate: ${op.name.padEnd(15)} changed ${changed}/${reads.length} reads' answers; Bc fresh after it: ${failures.length > before ? 'NO' : 'yes'}`,
     );
   }
   const probe = reads.find((op) => op.name === 'issueById');
@@ -85,12 +86,15 @@ export async function cacheGate(
     )?.title;
     if (original === undefined) failures.push('cache gate: the read issue has no title');
     else {
+      const before = failures.length;
       await retitle('cached', `${original} (cache gate)`);
       const changed = await checkReads('after retitling the read issue through Bc');
       if (changed === 0) failures.push('cache gate: retitling the read issue changed no read: the gate proves nothing');
       await retitle('cached', original);
       await checkReads('after retitling it back');
-      log(`cache gate: retitling the read issue changed ${changed}/${reads.length} reads' answers; Bc fresh after it and back`);
+      log(
+        `cache gate: retitling the read issue changed ${changed}/${reads.length} reads' answers; Bc fresh after it and back: ${failures.length > before ? 'NO' : 'yes'}`,
+      );
     }
   }
   log(
