@@ -2,6 +2,7 @@
 // turn that server's answer into the canonical JSON that all servers must agree on.
 //   raw      (A)   hand-written node:http + pg endpoint: POST /<operation>, answers canonical JSON itself
 //   trackr   (B)   Trackr's GraphQL API
+//   cached   (Bc)  the same Trackr build with RESPONSE_CACHE=on (memory store): warm reads, reads only
 //   trackr22 (B22) the same Trackr build on Node 22: same API, so it uses trackr's requests/normalisers
 //   trackr24 (B24) the same Trackr build on Node 24 (current LTS)
 //   peer     (C)   PostGraphile V5 (amber preset) plus the functions in bench/peer/functions.sql
@@ -10,19 +11,28 @@
 // Request bodies may contain the marker __N__, replaced by a per-request counter (unique titles
 // for mutations), and cycle through `slots` variants (updateIssue spreads over many issues).
 
-/** Server processes, in the order they are interleaved (A B B22 B24 C E). */
-export const SERVERS = ['raw', 'trackr', 'trackr22', 'trackr24', 'peer', 'ceiling'] as const;
+/** Server processes, in the order they are interleaved (A B Bc B22 B24 C E). */
+export const SERVERS = ['raw', 'trackr', 'cached', 'trackr22', 'trackr24', 'peer', 'ceiling'] as const;
 export type Server = (typeof SERVERS)[number];
 export const SERVER_LABEL: Record<Server, string> = {
   raw: 'A raw node:http+pg',
   trackr: 'B Trackr',
+  cached: 'Bc Trackr, response cache on (warm)',
   trackr22: 'B22 Trackr (Node 22)',
   trackr24: 'B24 Trackr (Node 24)',
   peer: 'C PostGraphile 5',
   ceiling: 'E stack ceiling',
 };
 /** Short names for headers and chart legends. */
-export const SERVER_SHORT: Record<Server, string> = { raw: 'A', trackr: 'B', trackr22: 'B22', trackr24: 'B24', peer: 'C', ceiling: 'E' };
+export const SERVER_SHORT: Record<Server, string> = {
+  raw: 'A',
+  trackr: 'B',
+  cached: 'Bc',
+  trackr22: 'B22',
+  trackr24: 'B24',
+  peer: 'C',
+  ceiling: 'E',
+};
 /**
  * The API each server speaks: the one place where a server variant is mapped to its requests and
  * normalisers. E speaks Trackr's (the subset the reads use) and gets Trackr's requests byte for byte.
@@ -31,19 +41,24 @@ export type Api = 'raw' | 'trackr' | 'peer';
 export const API: Record<Server, Api> = {
   raw: 'raw',
   trackr: 'trackr',
+  cached: 'trackr',
   trackr22: 'trackr',
   trackr24: 'trackr',
   peer: 'peer',
   ceiling: 'trackr',
 };
-/** Servers running Trackr (statement budgets and N+1 gates apply to each). */
-export const isTrackr = (server: Server): boolean => API[server] === 'trackr' && server !== 'ceiling';
+/**
+ * Servers running Trackr uncached (statement budgets and N+1 gates apply to each). Bc runs the same
+ * build, but its hits run no statement at all: it has its own gate (bench/cache-gate.ts).
+ */
+export const isTrackr = (server: Server): boolean => API[server] === 'trackr' && server !== 'ceiling' && server !== 'cached';
 /**
  * Whether a server performs an operation: E answers reads only (no logIn, no mutations), and not the
  * cross-project lists, whose answer is "the viewer's projects": E has no membership to filter by.
+ * Bc is timed on reads only (warm reads: what the cache is for).
  */
 export const performs = (server: Server, op: { mutation: boolean; crossProject?: boolean }): boolean =>
-  !(server === 'ceiling' && (op.mutation || op.crossProject));
+  !(server === 'ceiling' && (op.mutation || op.crossProject)) && !(server === 'cached' && op.mutation);
 
 /** Facts about the dataset and session every request may need. */
 export type Ctx = {

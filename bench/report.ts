@@ -114,6 +114,23 @@ export function markdown(report: Report): string {
       );
     }
   }
+  const warm = ops.filter((op) => by(op, 'cached'));
+  if (warm.length) {
+    // The target "with the response cache on, warm reads ≥ 2× PostGraphile" reads off Bc/C.
+    lines.push(
+      '',
+      '## Warm reads: Bc (response cache on, memory store, one viewer, warmed first) against B and C',
+      '',
+      '| operation | Bc req/s | B req/s | C req/s | Bc/B | Bc/C | Bc Node CPU ms/req | Bc PG CPU ms/req |',
+      '| --- | --: | --: | --: | --: | --: | --: | --: |',
+    );
+    for (const op of warm) {
+      const bc = by(op, 'cached')!;
+      lines.push(
+        `| ${op} | ${fr(bc.rps)} | ${fr(by(op, 'trackr')?.rps ?? NaN)} | ${fr(by(op, 'peer')?.rps ?? NaN)} | ${ratio(bc.rps, by(op, 'trackr')?.rps)} | ${ratio(bc.rps, by(op, 'peer')?.rps)} | ${f(bc.nodeCpu, 2)} | ${f(bc.pgCpu, 2)} |`,
+      );
+    }
+  }
   lines.push(
     '',
     '## SQL statements per request (counting proxy; BEGIN/COMMIT included)',
@@ -184,6 +201,7 @@ export function chartSvg(report: Report): string {
   const colors: Record<Server, string> = {
     raw: '#64748b',
     trackr: '#2563eb',
+    cached: '#0891b2',
     trackr22: '#7c3aed',
     trackr24: '#db2777',
     peer: '#f59e0b',

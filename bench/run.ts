@@ -1,13 +1,14 @@
 // The benchmark harness: `npm run bench` (--full, ≤45 min) and `npm run bench:quick` (--quick, a few
 // minutes, CI: gates correctness and SQL statement counts only, never throughput).
 //   1. dataset in its own database (migrated with Trackr's migrate(), loaded with COPY)
-//   2. servers A (raw node:http + pg), B (Trackr, production build), B22 and B24 (the same build on
-//      Node 22 and 24), C (PostGraphile 5 on Node 22), E (the stack's own ceiling; reads only)
+//   2. servers A (raw node:http + pg), B (Trackr, production build), Bc (the same build with the
+//      response cache on; reads only), B22 and B24 (the same build on Node 22 and 24), C
+//      (PostGraphile 5 on Node 22), E (the stack's own ceiling; reads only)
 //   3. checking phase through a statement-counting proxy: equal canonical answers for every
-//      operation, SQL statements per request, page-50 cursors
-//   4. timed phase, servers direct on PostgreSQL, interleaved A B B22 B24 C E per operation and run
+//      operation, SQL statements per request, page-50 cursors, the cache gate (bench/cache-gate.ts)
+//   4. timed phase, servers direct on PostgreSQL, interleaved A B Bc B22 B24 C E per operation and run
 //   5. report in bench/results/
-// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,trackr22,trackr24,peer,ceiling  --runs=N  --seconds=N  --keep-db  --check-only
+// Options: --quick | --full, --ops=a,b  --servers=raw,trackr,cached,trackr22,trackr24,peer,ceiling  --runs=N  --seconds=N  --keep-db  --check-only
 //          --peer-auth (C verifies Trackr's token and checks the session per request, as A and B do; writes a partial report)
 //          --database-url=postgresql://…/postgres (admin URL; default BENCH_DATABASE_URL or local)
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,7 @@ import {
   type Operation,
   type Server,
 } from './operations.js';
+import { cacheGate } from './cache-gate.js';
 import { CheckFailure, checkOperation, send, statementsPerRequest, walkToPage50 } from './checks.js';
 import { StatementProxy } from './stmt-proxy.js';
 import {
@@ -98,7 +100,7 @@ const MODES: Record<'quick' | 'full', Mode> = {
 /** Trackr's SQL statements per request may not exceed these (quick mode fails otherwise). */
 // Headroom over today's counts (reads 2-4, mutations 8-9), so that a regression (an N+1) fails CI.
 const STATEMENT_BUDGET = { read: 8, mutation: 14 };
-const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, trackr22: 4714, trackr24: 4716, peer: 4713, ceiling: 4715 };
+const PORTS: Record<Server, number> = { raw: 4711, trackr: 4712, cached: 4717, trackr22: 4714, trackr24: 4716, peer: 4713, ceiling: 4715 };
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const mode = MODES[args.has('full') ? 'full' : 'quick'];
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
   if (!ensureWrk(log)) log('load: wrk unavailable; using the Node closed-loop fallback');
   ensurePeer(log);
   if (servers.includes('trackr24')) ensureNode24(log);
-  if (servers.some(isTrackr)) buildTrackr(log);
+  if (servers.some((s) => isTrackr(s) || s === 'cached')) buildTrackr(log);
   await prepareDataset(adminUrl, mode.dbName, mode.size, log);
   const dbUrl = withDb(adminUrl, mode.dbName);
   const monitor = new pg.Pool({ connectionString: dbUrl, max: 2 });
@@ -178,7 +180,12 @@ async function main(): Promise<void> {
         log(`CHECK FAILED: ${error.message}`);
       }
     }
-    for (const server of servers) {
+    if (servers.includes('cached')) {
+      const reference = servers.includes('raw') ? 'raw' : servers.find(isTrackr);
+      if (!reference) failures.push('cache gate: Bc needs A or B running as the reference');
+      else failures.push(...(await cacheGate(ops, PORTS, reference, servers.find(isTrackr), ctx, log)));
+    }
+    for (const server of servers.filter((s) => s !== 'cached')) {
       const small = await statementsPerRequest(proxy, PORTS[server], () => viewerProjectsRequest(server, ctx, 2, 2), 5, 1);
       // 100 x 100 exceeds Trackr's complexity limit; 20 projects (more than the viewer has) x 100 issues does not.
       const large = await statementsPerRequest(proxy, PORTS[server], () => viewerProjectsRequest(server, ctx, 20, 100), 5, 1);
@@ -187,7 +194,10 @@ async function main(): Promise<void> {
         failures.push(`nested read: ${SERVER_LABEL[server]} ran ${small} SQL statements at page size 2 but ${large} at 100 (N+1)`);
     }
     log(
-      `check: nested read statements at page sizes 2x2 / 20x100: ${servers.map((s) => `${s} ${nested[s]?.small ?? '?'}/${nested[s]?.large ?? '?'}`).join(', ')}`,
+      `check: nested read statements at page sizes 2x2 / 20x100: ${servers
+        .filter((s) => s !== 'cached')
+        .map((s) => `${s} ${nested[s]?.small ?? '?'}/${nested[s]?.large ?? '?'}`)
+        .join(', ')}`,
     );
   } finally {
     await Promise.all(running.map((r) => r.stop()));

