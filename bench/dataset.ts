@@ -7,6 +7,7 @@ import pg from 'pg';
 import bcrypt from 'bcryptjs';
 import { from as copyFrom } from 'pg-copy-streams';
 import { migrate } from '../src/db/migrate.js';
+import type { Ctx } from './operations.js';
 
 export type DatasetSize = {
   users: number;
@@ -345,4 +346,43 @@ async function load(pool: pg.Pool, size: DatasetSize, log: (m: string) => void):
   } finally {
     client.release();
   }
+}
+
+/**
+ * The ids and keys the operations need, found in a prepared dataset (the same for every server): an
+ * issue of one of the viewer's regular projects with an assignee and the most labels, a labelled and
+ * assigned issue of the big project for lookups by key, and the first `mutIssues` issues of MUT,
+ * which the mutations change. The token is filled in by logging in.
+ */
+export async function discoverContext(db: pg.Pool | pg.Client, mutIssues: number): Promise<Ctx> {
+  const q = async <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows;
+  const [issue] = await q<{ id: string }>(
+    `SELECT i.id FROM issues i JOIN projects p ON p.id = i.project_id
+     WHERE p.key = 'P5' AND i.assignee_id IS NOT NULL
+     ORDER BY (SELECT count(*) FROM issue_labels il WHERE il.issue_id = i.id) DESC, i.number LIMIT 1`,
+  );
+  const [keyed] = await q<{ key: string }>(
+    `SELECT p.key || '-' || i.number AS key FROM issues i JOIN projects p ON p.id = i.project_id
+     WHERE p.key = $1 AND i.number >= 777 AND i.assignee_id IS NOT NULL AND EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id)
+     ORDER BY i.number LIMIT 1`,
+    [BIG_KEY],
+  );
+  const mut = await q<{ id: string }>(`SELECT id FROM issues WHERE project_id = $1 AND number <= $2 ORDER BY number`, [
+    uid(KIND.project, 0),
+    mutIssues,
+  ]);
+  if (!issue || !keyed || mut.length === 0) throw new Error('dataset: expected rows missing (rebuild with a fresh database)');
+  return {
+    token: '',
+    viewerId: uid(KIND.user, 0),
+    viewerEmail: VIEWER_EMAIL,
+    password: BENCH_PASSWORD,
+    bigProjectId: uid(KIND.project, 1),
+    bigKey: BIG_KEY,
+    mutProjectId: uid(KIND.project, 0),
+    issueId: issue.id,
+    issueKey: keyed.key,
+    mutIssueIds: mut.map((r) => r.id),
+    page50After: {},
+  };
 }

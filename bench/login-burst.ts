@@ -28,6 +28,8 @@ const config = loadConfig({
   LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
   // Logins in flight count against the account until they succeed; the burst is all one account.
   LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000000',
+  // The account-wide count keeps every attempt for its window, right passwords included.
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES: '1000000',
   DATA_DIR: process.env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'trackr-burst-')),
 });
 const logger = createLogger('silent');

@@ -18,13 +18,13 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { isDeepStrictEqual } from 'node:util';
 import pg from 'pg';
-import { BENCH_PASSWORD, BIG_KEY, KIND, prepareDataset, QUICK, uid, VIEWER_EMAIL, withDb } from './dataset.js';
+import { discoverContext, prepareDataset, QUICK, withDb } from './dataset.js';
 import { send } from './checks.js';
 import { startInProcess } from './in-process.js';
 import { cpuMs } from './metrics.js';
 import { buildTrackr, startServer } from './servers.js';
 import { createCeiling } from './servers/ceiling/app.js';
-import { filteredPage, filteredRequest, OPERATIONS, performs, type Ctx, type HttpRequest, type Server } from './operations.js';
+import { filteredPage, filteredRequest, OPERATIONS, performs, type HttpRequest, type Server } from './operations.js';
 
 const args = new Map(process.argv.slice(2).map((a) => [a.replace(/^--/, '').split('=')[0], a.split('=').slice(1).join('=') || 'true']));
 const adminUrl = args.get('admin-url') ?? process.env.BENCH_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   const targets = args.has('http') ? await overHttp(url) : await inProcess(url);
   const sendTo = (server: Server): Send => targets[server].send;
   try {
-    const ctx = await discover(url);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const ctx = await discoverContext(db, QUICK.mutIssues).finally(() => db.end());
     // The token, from B; E alone reads only its subject, unverified, so a bare one does.
     if (targets.trackr) {
       const login = (await targets.trackr.send(LOGIN.request('trackr', ctx, 0))) as { data: { logIn: { accessToken: string } } };
@@ -153,44 +155,6 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const target of Object.values(targets)) await target.close();
-  }
-}
-
-/** The ids the operations need (as bench/run.ts finds them). */
-async function discover(url: string): Promise<Ctx> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const [issue] = (
-      await db.query<{ id: string }>(
-        `SELECT i.id FROM issues i JOIN projects p ON p.id = i.project_id WHERE p.key = 'P5' AND i.assignee_id IS NOT NULL
-         ORDER BY (SELECT count(*) FROM issue_labels il WHERE il.issue_id = i.id) DESC, i.number LIMIT 1`,
-      )
-    ).rows;
-    const [keyed] = (
-      await db.query<{ key: string }>(
-        `SELECT p.key || '-' || i.number AS key FROM issues i JOIN projects p ON p.id = i.project_id
-         WHERE p.key = $1 AND i.number >= 777 AND i.assignee_id IS NOT NULL AND EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id)
-         ORDER BY i.number LIMIT 1`,
-        [BIG_KEY],
-      )
-    ).rows;
-    if (!issue || !keyed) throw new Error('dataset: expected rows missing');
-    return {
-      token: '',
-      viewerId: uid(KIND.user, 0),
-      viewerEmail: VIEWER_EMAIL,
-      password: BENCH_PASSWORD,
-      bigProjectId: uid(KIND.project, 1),
-      bigKey: BIG_KEY,
-      mutProjectId: uid(KIND.project, 0),
-      issueId: issue.id,
-      issueKey: keyed.key,
-      mutIssueIds: [],
-      page50After: {},
-    };
-  } finally {
-    await db.end();
   }
 }
 
