@@ -1,8 +1,12 @@
 // No N+1: the number of SQL statements for a nested read must not grow with the page size.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createProjectAs, signUpUser, startTestApp, type SignedUp, type TestApp } from './helpers/app.js';
 
 const statements: string[] = [];
+// The embedded database keeps each request's session check in the database (PGlite's one shared
+// session delivers notifications on any connection, so nothing in memory may vouch for a session):
+// one statement more per authenticated request there than on PostgreSQL.
+const sessionCheck = inject('testDb').mode === 'embedded' ? 1 : 0;
 let t: TestApp;
 let owner: SignedUp;
 
@@ -106,7 +110,7 @@ describe('SQL statements per request', () => {
     expect(large.statements).toBe(small.statements);
     // The cursor's issue (its sort values), then the project with the page joined in one statement
     // (with the session check, 3 per request; main had 8 here: Prisma's cursor split the page).
-    expect(small.statements).toBeLessThanOrEqual(2);
+    expect(small.statements).toBeLessThanOrEqual(2 + sessionCheck);
 
     const backward = `query($id: ID!, $n: Int!, $before: String!) { project(id: $id) { issues(last: $n, before: $before) {
       edges { node { key assignee { name } labels { name } } } } } }`;
@@ -115,7 +119,7 @@ describe('SQL statements per request', () => {
     expect(keys(largeBack.data).slice(-5)).toEqual(keys(smallBack.data));
     expect(keys(largeBack.data)).toHaveLength(39);
     expect(largeBack.statements).toBe(smallBack.statements);
-    expect(smallBack.statements).toBeLessThanOrEqual(2);
+    expect(smallBack.statements).toBeLessThanOrEqual(2 + sessionCheck);
   });
 
   it('stay the same for members and labels of a project', async () => {
@@ -193,7 +197,7 @@ describe('SQL statements per mutation (the benchmark shapes)', () => {
     expect((updated.data as { updateIssue: { issue: { title: string } } }).updateIssue.issue.title).toBe('Counted again');
     // createIssue: BEGIN, counter (and role), the issue with its history row (one statement), the
     // payload, the outbox row, COMMIT. Main had 7 (the history row was a statement of its own).
-    expect(created.statements).toBeLessThanOrEqual(6);
+    expect(created.statements).toBeLessThanOrEqual(6 + sessionCheck);
     expect(updated.statements).toBeLessThanOrEqual(9);
   });
 });
