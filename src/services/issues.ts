@@ -80,14 +80,6 @@ export function issueListQuery(options: IssueListOptions) {
   return { where: { AND: where }, orderBy: issueOrderBy(options.orderBy) };
 }
 
-/** The sort values (and project) of the issue a cursor names, if the viewer can see it; null otherwise. */
-function cursorIssue(db: Db, viewer: Viewer, cursorId: string) {
-  return db.issue.findFirst({
-    where: { id: cursorId, project: visibleProjects(viewer.id) },
-    select: cursorColumns,
-  });
-}
-
 const cursorColumns = {
   id: true,
   projectId: true,
@@ -176,7 +168,7 @@ export async function listIssues(
   }
   let beyond: Prisma.IssueWhereInput = {};
   if (page.cursorId) {
-    const row = await cursorIssue(prisma, viewer, page.cursorId);
+    const [row] = await findCursorIssues({ prisma, viewer }, [page.cursorId]);
     // A cursor naming no visible issue pages nothing.
     beyond = row ? issuesBeyond(row, { orderBy: options.orderBy, backward: page.backward }) : { id: { in: [] } };
   }
